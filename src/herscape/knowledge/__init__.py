@@ -1,0 +1,45 @@
+"""What is known: curated, cited records of resistance and how to get around it.
+
+>>> from herscape.knowledge import load_kb
+>>> kb = load_kb()                       # doctest: +SKIP
+>>> kb.regimen("Erbitux+BRAFTOVI")       # doctest: +SKIP
+Regimen(drugs=frozenset({'cetuximab', 'encorafenib'}))
+"""
+
+from herscape.knowledge._kb import KnowledgeBase, drug_key
+from herscape.knowledge._load import RECORD_TYPES, data_dir, data_files, load_kb
+from herscape.knowledge._pattern import CLASSES, Pattern, parse_pattern
+from herscape.knowledge._regimen import Regimen
+from herscape.knowledge._schema import (
+    Assertion,
+    Drug,
+    Level,
+    MarkerDef,
+    Mechanism,
+    Numbers,
+    SeedRef,
+    Source,
+    Strategy,
+)
+
+__all__ = [
+    "CLASSES",
+    "RECORD_TYPES",
+    "Assertion",
+    "Drug",
+    "KnowledgeBase",
+    "Level",
+    "MarkerDef",
+    "Mechanism",
+    "Numbers",
+    "Pattern",
+    "Regimen",
+    "SeedRef",
+    "Source",
+    "Strategy",
+    "data_dir",
+    "data_files",
+    "drug_key",
+    "load_kb",
+    "parse_pattern",
+]

@@ -1,0 +1,62 @@
+"""YAML reading that remembers where each record and field came from (1-based lines)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from herscape.errors import KnowledgeBaseError
+
+__all__ = ["Located", "read_records"]
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """One record as read: its data, file, first line and the line of each top-level key."""
+
+    data: dict[str, Any]
+    path: Path
+    line: int
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str | None) -> int:
+        return self.key_lines.get(key, self.line) if key else self.line
+
+
+def read_records(path: Path) -> list[Located]:
+    """Read a YAML file whose top level is a list of mappings.
+
+    Raises
+    ------
+    KnowledgeBaseError
+        When the YAML does not parse or is not a list of mappings.
+    """
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=_Base)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        msg = f"YAML does not parse: {getattr(exc, 'problem', exc)}"
+        raise KnowledgeBaseError(msg, source=str(path), line=line, column=col) from exc
+    if root is None:
+        return []
+    if not isinstance(root, yaml.SequenceNode):
+        msg = "top level must be a list of records"
+        raise KnowledgeBaseError(msg, source=str(path), line=root.start_mark.line + 1)
+    constructor = yaml.constructor.SafeConstructor()
+    out = []
+    for node in root.value:
+        if not isinstance(node, yaml.MappingNode):
+            msg = "each list item must be a mapping (a record)"
+            raise KnowledgeBaseError(msg, source=str(path), line=node.start_mark.line + 1)
+        data = constructor.construct_document(node)
+        key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+        out.append(Located(data, path, node.start_mark.line + 1, key_lines))
+    return out
