@@ -29,7 +29,7 @@ from herscape.knowledge._schema import (
 from herscape.knowledge._seedcheck import quote_found
 from herscape.knowledge._yaml import Located, read_records
 
-__all__ = ["RECORD_TYPES", "data_dir", "data_files", "load_kb"]
+__all__ = ["RECORD_TYPES", "SINGULAR", "data_dir", "data_files", "load_kb"]
 
 #: Folder name -> record model, in load order.
 RECORD_TYPES: dict[str, type[BaseModel]] = {
@@ -40,6 +40,10 @@ RECORD_TYPES: dict[str, type[BaseModel]] = {
     "assertions": Assertion,
     "strategies": Strategy,
 }
+
+
+SINGULAR = {"sources": "source", "drugs": "drug", "markers": "marker", "mechanisms": "mechanism",
+             "assertions": "assertion", "strategies": "strategy"}
 
 
 def data_dir() -> Path:
@@ -145,7 +149,7 @@ def load_kb(root: Path | None = None, *, check_quotes: bool | None = None) -> Kn
         for item, rec in parsed[kind]:
             if rec.id in seen:
                 first = seen[rec.id]
-                bag.add(item, f"duplicate {kind[:-1]} id {rec.id!r} "
+                bag.add(item, f"duplicate {SINGULAR[kind]} id {rec.id!r} "
                               f"(first in {first.path.name} line {first.line})", key="id")
                 continue
             seen[rec.id] = item

@@ -265,9 +265,10 @@ class _Parser:
             return Not(self._unary())
         if tok == "(":
             node = self._or()
-            if self._take() != ")":
+            if self._peek() != ")":
                 msg = f"missing ')' in pattern {self.text!r}"
                 raise ValueError(msg)
+            self._take()
             return node
         if tok in {")", "&", "|"}:
             msg = f"unexpected {tok!r} in pattern {self.text!r}"
