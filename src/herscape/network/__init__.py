@@ -32,6 +32,7 @@ from herscape.network._model import (
     evaluate_logic,
     evaluate_rate,
 )
+from herscape.network._simulate import SimulationResult, simulate
 
 __all__ = [
     "And",
@@ -53,9 +54,11 @@ __all__ = [
     "RateScale",
     "SelfLogic",
     "Settings",
+    "SimulationResult",
     "Var",
     "Xor",
     "apply_mutations",
     "evaluate_logic",
     "evaluate_rate",
+    "simulate",
 ]
