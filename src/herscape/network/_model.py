@@ -443,7 +443,7 @@ class Cond(Expr):
 
     def format(self) -> str:
         test = self._wrap(self.test, _PREC_OR)
-        return f"{test} ? {self._wrap(self.then, _PREC_OR)} : {self._wrap(self.else_, _PREC_COND)}"
+        return f"{test} ? {self._wrap(self.then, _PREC_OR)} : {self._wrap(self.else_, _PREC_OR)}"
 
     def evaluate(self, ctx: EvalContext) -> float:
         if self.test.evaluate(ctx) != 0.0:
