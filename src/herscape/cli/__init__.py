@@ -27,7 +27,8 @@ out_console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 # Command modules register on `app` at import; keep these imports after `app` exists.
-from herscape.cli import _kb  # noqa: E402, F401
+from herscape.cli import _kb  # noqa: E402, F401, I001
+from herscape.cli import _simulate  # noqa: E402, F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,208 @@
+"""``herscape simulate MODEL...``: run a logical model stochastically (MaBoSS semantics).
+
+MODEL is a MaBoSS pair (``.bnd`` then ``.cfg``), a ``.bnet`` file or an SBML-qual file
+(``.sbml``/``.xml``). Settings default to the model's ``.cfg``; options override them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from herscape.cli import app, out_console
+from herscape.errors import UsageError
+from herscape.network import Model, Mutation, RateScale, SimulationResult, simulate
+
+__all__ = ["load_model_files", "parse_mutation", "parse_scale", "result_to_json"]
+
+
+class _Format(StrEnum):
+    text = "text"
+    json = "json"
+    tsv = "tsv"
+
+
+def load_model_files(paths: list[Path]) -> Model:
+    """Read a model from the files given on the command line.
+
+    Parameters
+    ----------
+    paths
+        ``X.bnd [X.cfg ...]``, ``X.bnet`` or ``X.sbml``/``X.xml``.
+
+    Returns
+    -------
+    Model
+        The model (reader errors propagate as :class:`~herscape.errors.ModelError`).
+    """
+    from herscape import network
+
+    suffixes = [p.suffix.lower() for p in paths]
+    if suffixes[0] == ".bnd" and all(s == ".cfg" for s in suffixes[1:]):
+        cfg = paths[1:] if len(paths) > 1 else None
+        return network.read_maboss(paths[0], cfg)
+    if len(paths) == 1 and suffixes[0] == ".bnet":
+        return network.read_bnet(paths[0])
+    if len(paths) == 1 and suffixes[0] in (".sbml", ".xml"):
+        return network.read_sbml(paths[0])
+    msg = (
+        "MODEL must be a .bnd file optionally followed by .cfg files, one .bnet file or one "
+        f"SBML-qual file (.sbml/.xml); got {[str(p) for p in paths]!r}"
+    )
+    raise UsageError(msg, field="MODEL", value=[str(p) for p in paths])
+
+
+def parse_mutation(text: str) -> Mutation:
+    """``NODE=ON`` / ``NODE=OFF`` (cmaboss logic semantics); a trailing ``!`` makes it instant.
+
+    >>> parse_mutation("EGFR=OFF!")
+    Mutation(node='EGFR', state=False, semantics='instant')
+    """
+    node, sep, value = text.partition("=")
+    instant = value.endswith("!")
+    state = value.rstrip("!").upper()
+    if not sep or not node or state not in ("ON", "OFF", "1", "0"):
+        msg = f"--mutate takes NODE=ON or NODE=OFF (optionally ending in '!'), got {text!r}"
+        raise UsageError(msg, field="--mutate", value=text)
+    return Mutation(node.strip(), state in ("ON", "1"), "instant" if instant else "logic")
+
+
+def parse_scale(text: str) -> RateScale:
+    """``NODE=K`` multiplies the up rate by K; ``NODE=K:D`` also the down rate by D.
+
+    >>> parse_scale("ERBB2=4")
+    RateScale(node='ERBB2', up=4.0, down=1.0)
+    """
+    node, sep, value = text.partition("=")
+    up_text, _, down_text = value.partition(":")
+    try:
+        up = float(up_text)
+        down = float(down_text) if down_text else 1.0
+        if not sep or not node:
+            raise ValueError(text)
+        return RateScale(node.strip(), up, down)
+    except ValueError as exc:
+        msg = f"--scale takes NODE=K or NODE=K:D with K, D finite numbers >= 0, got {text!r}"
+        raise UsageError(msg, field="--scale", value=text) from exc
+
+
+def _clean(value: float) -> float:
+    return float(value) if math.isfinite(value) else 0.0
+
+
+def result_to_json(result: SimulationResult) -> dict[str, Any]:
+    """A JSON-ready view of a simulation result.
+
+    Returns
+    -------
+    dict
+        ``settings``, ``last_node_probabilities``, ``last_state_probabilities``,
+        ``trajectory`` (``{"time": [...], "nodes": {node: [...]}}``) and ``fixed_points``
+        (``[{"state": ..., "probability": ..., "nodes": {...}}]``).
+    """
+    settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in result.settings.items()}
+    traj = result.nodes_trajectory
+    fixed = [
+        {
+            "state": row["state"],
+            "probability": _clean(row["probability"]),
+            "nodes": {n: int(row[n]) for n in result.fixed_points.columns[2:]},
+        }
+        for _, row in result.fixed_points.iterrows()
+    ]
+    return {
+        "settings": settings,
+        "last_node_probabilities": {k: _clean(v) for k, v in result.last_node_probabilities.items()},
+        "last_state_probabilities": {
+            k: _clean(v) for k, v in result.last_state_probabilities.items()
+        },
+        "trajectory": {
+            "time": [float(t) for t in traj.index],
+            "nodes": {c: [_clean(v) for v in traj[c]] for c in traj.columns},
+        },
+        "fixed_points": fixed,
+    }
+
+
+def _print_text(result: SimulationResult, top: int = 15) -> None:
+    s = result.settings
+    out_console.print(
+        f"{s['model'] or 'model'}: {s['sample_count']} trajectories, max_time {s['max_time']:g}, "
+        f"time_tick {s['time_tick']:g}, seed {s['seed']}"
+        + (f", mutations {' '.join(s['mutations'])}" if s["mutations"] else "")
+        + (f", scales {' '.join(s['scales'])}" if s["scales"] else ""),
+        highlight=False,
+    )
+    nodes = Table(title="node probabilities (last window)")
+    nodes.add_column("node")
+    nodes.add_column("probability", justify="right")
+    for name, p in result.last_node_probabilities.items():
+        nodes.add_row(str(name), f"{p:.4f}")
+    out_console.print(nodes)
+    states = Table(title=f"observed states (last window, top {top})")
+    states.add_column("state")
+    states.add_column("probability", justify="right")
+    for label, p in result.last_state_probabilities.head(top).items():
+        states.add_row(str(label), f"{p:.4f}")
+    out_console.print(states)
+    if not result.fixed_points.empty:
+        fps = Table(title="fixed points reached")
+        fps.add_column("probability", justify="right")
+        fps.add_column("ON nodes")
+        for _, row in result.fixed_points.head(top).iterrows():
+            fps.add_row(f"{row['probability']:.4f}", str(row["state"]))
+        out_console.print(fps)
+
+
+@app.command("simulate")
+def simulate_command(  # noqa: PLR0913 - one option per MaBoSS setting
+    model: Annotated[
+        list[Path] | None,
+        typer.Argument(help="MODEL.bnd [MODEL.cfg], MODEL.bnet or MODEL.sbml", show_default=False),
+    ] = None,
+    samples: Annotated[int | None, typer.Option("--samples", help="trajectories")] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="worker threads")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="random seed")] = None,
+    max_time: Annotated[float | None, typer.Option("--max-time", help="simulated time")] = None,
+    time_tick: Annotated[float | None, typer.Option("--time-tick", help="window width")] = None,
+    mutate: Annotated[
+        list[str] | None,
+        typer.Option("--mutate", help="NODE=ON|OFF (append ! for instant semantics)"),
+    ] = None,
+    scale: Annotated[
+        list[str] | None, typer.Option("--scale", help="NODE=K multiplies the up rate by K")
+    ] = None,
+    final_only: Annotated[
+        bool, typer.Option("--final-only", help="only the state at max_time")
+    ] = False,
+    fmt: Annotated[_Format, typer.Option("--format", help="text, json or tsv")] = _Format.text,
+) -> None:
+    """Simulate a logical model (MaBoSS semantics) and print its probabilities."""
+    if not model:
+        msg = "simulate needs MODEL files (MODEL.bnd [MODEL.cfg], MODEL.bnet or MODEL.sbml)"
+        raise UsageError(msg, field="MODEL")
+    loaded = load_model_files(model)
+    result = simulate(
+        loaded,
+        mutations=[parse_mutation(m) for m in mutate or ()],
+        scales=[parse_scale(s) for s in scale or ()],
+        sample_count=samples,
+        max_time=max_time,
+        time_tick=time_tick,
+        seed=seed,
+        threads=threads,
+        final_only=final_only,
+    )
+    if fmt is _Format.json:
+        typer.echo(json.dumps(result_to_json(result), indent=1))
+    elif fmt is _Format.tsv:
+        frame = result.nodes_trajectory if not final_only else result.last_node_probabilities
+        typer.echo(frame.to_csv(sep="\t"), nl=False)
+    else:
+        _print_text(result)
