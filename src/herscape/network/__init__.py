@@ -6,6 +6,11 @@
 '1'
 """
 
+from herscape.network._bnet import format_bnet, parse_bnet, read_bnet, write_bnet
+from herscape.network._expr import parse_expression
+from herscape.network._fixpoints import fixpoints
+from herscape.network._io import MODEL_EXTENSIONS, read_model, write_model
+from herscape.network._maboss import format_bnd, format_cfg, parse_maboss, read_maboss, write_maboss
 from herscape.network._model import (
     And,
     Arith,
@@ -32,6 +37,7 @@ from herscape.network._model import (
     evaluate_logic,
     evaluate_rate,
 )
+from herscape.network._sbml import format_sbml, parse_sbml, read_sbml, write_sbml
 from herscape.network._simulate import SimulationResult, simulate
 
 __all__ = [
@@ -43,6 +49,7 @@ __all__ = [
     "EvalContext",
     "Expr",
     "JointInitialState",
+    "MODEL_EXTENSIONS",
     "Model",
     "Mutation",
     "Neg",
@@ -60,5 +67,22 @@ __all__ = [
     "apply_mutations",
     "evaluate_logic",
     "evaluate_rate",
+    "fixpoints",
+    "format_bnd",
+    "format_bnet",
+    "format_cfg",
+    "format_sbml",
+    "parse_bnet",
+    "parse_expression",
+    "parse_maboss",
+    "parse_sbml",
+    "read_bnet",
+    "read_maboss",
+    "read_model",
+    "read_sbml",
     "simulate",
+    "write_bnet",
+    "write_maboss",
+    "write_model",
+    "write_sbml",
 ]
