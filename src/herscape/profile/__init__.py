@@ -1,0 +1,115 @@
+"""What the tumour has: features, profiles, normalisation, readers and tumour types.
+
+>>> from herscape.profile import parse_alteration, read_profiles
+>>> [str(f) for f in parse_alteration("HER2 amplified").features]
+['ERBB2 amplification']
+
+A profile comes from alteration strings and markers (:func:`profile_from_strings`) or from
+files (:func:`read_profiles`: MAF, VCF with VEP ``CSQ`` or SnpEff ``ANN``, cBioPortal CNA
+matrices and long tables, structural-variant and ``GENE1::GENE2`` fusion lists, marker TSVs,
+cBioPortal study folders and JSON profiles). See ``docs/profiles.md``.
+"""
+
+from herscape.profile._alteration import ParsedAlteration, parse_alteration, parse_marker
+from herscape.profile._features import (
+    COPY_STATUSES,
+    CopyNumber,
+    Expression,
+    Feature,
+    Fusion,
+    Germline,
+    MarkerFeature,
+    MeasuredCopyNumber,
+    Methylation,
+    Mutation,
+    Phenotype,
+    PriorTherapy,
+    Profile,
+    Protein,
+    Signature,
+    Splice,
+    Unrecognized,
+    make_mutation,
+)
+from herscape.profile._genemodel import (
+    ExonRange,
+    activating_reason,
+    exon_of,
+    exon_ranges,
+    is_activating_fusion,
+)
+from herscape.profile._genes import closest_genes, gene_symbols, is_gene, normalize_gene
+from herscape.profile._oncotree import (
+    OncoTree,
+    TumorType,
+    load_oncotree,
+    oncotree,
+    tumor_type_problem,
+)
+from herscape.profile._protein import (
+    CodonOnly,
+    Deletion,
+    Delins,
+    Duplication,
+    Extension,
+    Frameshift,
+    Insertion,
+    ProteinChange,
+    SpliceSite,
+    StartLoss,
+    Substitution,
+    parse_protein_change,
+)
+from herscape.profile._vocab import MarkerVocabulary, default_vocabulary
+
+__all__ = [
+    "COPY_STATUSES",
+    "CodonOnly",
+    "CopyNumber",
+    "Deletion",
+    "Delins",
+    "Duplication",
+    "ExonRange",
+    "Expression",
+    "Extension",
+    "Feature",
+    "Frameshift",
+    "Fusion",
+    "Germline",
+    "Insertion",
+    "MarkerFeature",
+    "MarkerVocabulary",
+    "MeasuredCopyNumber",
+    "Methylation",
+    "Mutation",
+    "OncoTree",
+    "ParsedAlteration",
+    "Phenotype",
+    "PriorTherapy",
+    "Profile",
+    "Protein",
+    "ProteinChange",
+    "Signature",
+    "Splice",
+    "SpliceSite",
+    "StartLoss",
+    "Substitution",
+    "TumorType",
+    "Unrecognized",
+    "activating_reason",
+    "closest_genes",
+    "default_vocabulary",
+    "exon_of",
+    "exon_ranges",
+    "gene_symbols",
+    "is_activating_fusion",
+    "is_gene",
+    "load_oncotree",
+    "make_mutation",
+    "normalize_gene",
+    "oncotree",
+    "parse_alteration",
+    "parse_marker",
+    "parse_protein_change",
+    "tumor_type_problem",
+]

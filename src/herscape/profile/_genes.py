@@ -1,0 +1,71 @@
+"""Gene symbols: HGNC symbols and the aliases clinicians use (HER2 -> ERBB2).
+
+>>> from herscape.profile import normalize_gene
+>>> normalize_gene("HER2"), normalize_gene("c-Met"), normalize_gene("PD-L1")
+('ERBB2', 'MET', 'CD274')
+>>> normalize_gene("NOTAGENE") is None
+True
+
+The symbol list ships as ``data/genes.tsv``. It is curated by hand (there is no network at run
+time): the COSMIC Cancer Gene Census-scale set of cancer genes, every gene the knowledge base
+and the marker vocabulary use, and the ERBB-pathway genes. A symbol outside it is reported as
+unknown, never guessed; :func:`closest_genes` offers suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+from herscape.profile._data import read_table
+
+__all__ = ["closest_genes", "gene_symbols", "is_gene", "normalize_gene"]
+
+_KEY_DROP = re.compile(r"[\s\-_./()]+")
+_GREEK = str.maketrans({"α": "ALPHA", "β": "BETA", "γ": "GAMMA", "κ": "KAPPA", "Δ": "DELTA"})
+
+
+def _alias_key(text: str) -> str:
+    return _KEY_DROP.sub("", text.translate(_GREEK).upper())
+
+
+@cache
+def _tables() -> tuple[frozenset[str], dict[str, str]]:
+    _, rows = read_table("genes.tsv")
+    symbols = frozenset(row[0] for row in rows)
+    aliases: dict[str, str] = {}
+    for symbol, alias_text in ((row[0], row[1]) for row in rows):
+        for alias in filter(None, alias_text.split(",")):
+            aliases.setdefault(_alias_key(alias), symbol)
+    for symbol in symbols:  # symbols written without their hyphen (NKX21 for NKX2-1)
+        aliases.setdefault(_alias_key(symbol), symbol)
+    return symbols, aliases
+
+
+def gene_symbols() -> frozenset[str]:
+    """Every gene symbol herscape recognises."""
+    return _tables()[0]
+
+
+def is_gene(symbol: str) -> bool:
+    """Whether ``symbol`` is a recognised HGNC symbol (exactly, upper case)."""
+    return symbol in _tables()[0]
+
+
+@cache
+def normalize_gene(text: str) -> str | None:
+    """The HGNC symbol for a symbol or alias, or ``None`` when it is not known.
+
+    Symbols win over aliases; case, hyphens, spaces and Greek letters are ignored for aliases.
+    """
+    symbols, aliases = _tables()
+    upper = text.strip().upper()
+    if upper in symbols:
+        return upper
+    return aliases.get(_alias_key(text.strip()))
+
+
+def closest_genes(text: str, n: int = 4) -> list[str]:
+    """Up to ``n`` recognised symbols closest to ``text`` (for error messages)."""
+    return difflib.get_close_matches(text.strip().upper(), sorted(_tables()[0]), n=n, cutoff=0.7)
