@@ -76,6 +76,10 @@ def perturbed_logic(
     if both:
         msg = f"node {both[0]!r} is both knocked out and knocked in"
         raise ModelError(msg, source=model.source, record=both[0])
+    unknown = sorted(set(ko + ki) - set(model.node_names))
+    if unknown:
+        msg = f"cannot knock out/in unknown node {unknown[0]!r}; nodes are {list(model.node_names)}"
+        raise ModelError(msg, source=model.source, record=unknown[0])
     muts = [Mutation(n, False) for n in ko] + [Mutation(n, True) for n in ki]
     mutated = apply_mutations(model, muts)
     return {n.name: (n.logic if n.logic is not None else Var(n.name)) for n in mutated.nodes}
