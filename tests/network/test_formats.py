@@ -84,7 +84,9 @@ def test_bnet_v_prefix_and_free_inputs(sahin_model):
     assert sahin_model.node_names[-1] == "EGF"
     assert sahin_model.node("EGF").logic == Var("EGF")
     assert sahin_model.node("ERBB1_2").logic == And((Var("ERBB1"), Var("ERBB2")))
-    kept = read_bnet(model_file("sahin2009_erbb_g1s", "bbm096_sahin2009.bnet"), strip_v_prefix=False)
+    kept = read_bnet(
+        model_file("sahin2009_erbb_g1s", "bbm096_sahin2009.bnet"), strip_v_prefix=False
+    )
     assert kept.node_names[0] == "v_AKT1"
 
 
@@ -153,7 +155,14 @@ REJECTS = [
     ("Node A { logic = A; }", "A.colour = 1;", "m.cfg", 1, 3, "unknown node attribute 'colour'"),
     ("Node A { logic = A; }", "A.istate = 0.3;", "m.cfg", 1, 12, "ambiguous"),
     ("Node A { logic = A; }", "[A].istate = 0.5[0], 0.5[2];", "m.cfg", 1, 26, "must be 0 or 1"),
-    ("Node A { logic = A; }", "[A].istate = 1[0, 1];", "m.cfg", 1, 20, "2 states given for 1 nodes"),
+    (
+        "Node A { logic = A; }",
+        "[A].istate = 1[0, 1];",
+        "m.cfg",
+        1,
+        20,
+        "2 states given for 1 nodes",
+    ),
     ("Node A { logic = A; }", "$x = $y + 1;", "m.cfg", 1, 6, "used before it is set"),
     ("Node A { logic = A; }", "time_tick = 1", "m.cfg", 1, 14, "expected ';'"),
     ("Node A { logic = A; rate_up = $u; }", "", "m.cfg", None, None, "$u, which no .cfg file sets"),

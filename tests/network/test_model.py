@@ -49,7 +49,9 @@ def _model() -> Model:
         ),
         parameters={"u": 2.0},
         initial={"A": 0.25},
-        joint_initial=(JointInitialState(("B", "C"), ((0.5, (True, False)), (0.5, (False, True)))),),
+        joint_initial=(
+            JointInitialState(("B", "C"), ((0.5, (True, False)), (0.5, (False, True)))),
+        ),
         name="toy",
     )
 
@@ -72,7 +74,10 @@ def test_values_are_frozen_and_compare_by_value():
         (Or((A, Xor((B, C)))), "A | (B ^ C)"),
         (Xor((Or((A, B)), C)), "(A | B) ^ C"),
         (Cond(SelfLogic(), Param("u_A"), Num(0.0)), "@logic ? $u_A : 0"),
-        (Cond(Param("p"), Num(1e100), Cond(SelfLogic(), Num(0.0), Num(1.0))), "$p ? 1e+100 : (@logic ? 0 : 1)"),
+        (
+            Cond(Param("p"), Num(1e100), Cond(SelfLogic(), Num(0.0), Num(1.0))),
+            "$p ? 1e+100 : (@logic ? 0 : 1)",
+        ),
         (Arith("*", Num(2.0), Arith("+", Param("x"), Num(0.5))), "2 * ($x + 0.5)"),
         (Arith("-", Num(1.0), Arith("-", Param("x"), Num(1.0))), "1 - ($x - 1)"),
         (Compare("<=", Var("A"), Num(3.0)), "A <= 3"),
@@ -149,7 +154,9 @@ def test_instant_mutation_merges_joint_states():
 
 
 def test_rate_scale_multiplies_and_later_mutation_wins():
-    m = apply_mutations(_model(), [Mutation("A", False), Mutation("A", True)], [RateScale("A", up=4.0, down=0.5)])
+    m = apply_mutations(
+        _model(), [Mutation("A", False), Mutation("A", True)], [RateScale("A", up=4.0, down=0.5)]
+    )
     a = m.node("A")
     assert a.logic == Const(True)
     assert evaluate_rate(a.rate_up, {}, {"u": 2.0}, logic=True) == 8.0
@@ -204,4 +211,6 @@ def test_logic_print_then_parse_is_identity(expr):
 @settings(max_examples=100, deadline=None)
 @given(_logic, st.fixed_dictionaries({n: st.booleans() for n in "ABCD"}))
 def test_printed_logic_evaluates_the_same(expr, state):
-    assert evaluate_logic(parse_expression(str(expr), logic=True), state) == evaluate_logic(expr, state)
+    assert evaluate_logic(parse_expression(str(expr), logic=True), state) == evaluate_logic(
+        expr, state
+    )
