@@ -8,6 +8,7 @@ Regimen(drugs=frozenset({'cetuximab', 'encorafenib'}))
 
 from herscape.knowledge._kb import KnowledgeBase, drug_key
 from herscape.knowledge._load import RECORD_TYPES, data_dir, data_files, load_kb
+from herscape.knowledge._match import Match, Matcher, SampleMatches, TherapySummary, match_profile
 from herscape.knowledge._pattern import CLASSES, Pattern, parse_pattern
 from herscape.knowledge._regimen import Regimen
 from herscape.knowledge._schema import (
@@ -30,16 +31,21 @@ __all__ = [
     "KnowledgeBase",
     "Level",
     "MarkerDef",
+    "Match",
+    "Matcher",
     "Mechanism",
     "Numbers",
     "Pattern",
     "Regimen",
+    "SampleMatches",
     "SeedRef",
     "Source",
     "Strategy",
+    "TherapySummary",
     "data_dir",
     "data_files",
     "drug_key",
     "load_kb",
+    "match_profile",
     "parse_pattern",
 ]
