@@ -1,0 +1,185 @@
+"""From a tumour profile and a regimen to the inputs of the ERBB model.
+
+Two data files beside the model say how: ``perturbations.yaml`` (biomarker pattern -> node
+settings and rate scalings, with named strength parameters) and ``drug_actions.yaml`` (drug ->
+action nodes, by name for antibodies, by target gene or class otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from herscape.errors import ModelError
+from herscape.knowledge._pattern import Pattern, parse_pattern
+from herscape.network._curated import ErbbModel, models_dir
+
+__all__ = [
+    "DrugAction",
+    "Perturbation",
+    "PerturbationRule",
+    "drug_actions",
+    "load_rules",
+    "perturbation_for",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Parameter(_Strict):
+    value: float = Field(gt=0)
+    description: str
+
+
+class PerturbationRule(_Strict):
+    """A biomarker pattern and what it does to the model."""
+
+    pattern: str
+    set: dict[str, float] = Field(default_factory=dict)
+    fraction: dict[str, str] = Field(default_factory=dict)
+    scale_up: dict[str, str] = Field(default_factory=dict)
+    scale_down: dict[str, str] = Field(default_factory=dict)
+    why: str
+
+
+class RuleFile(_Strict):
+    parameters: dict[str, Parameter]
+    rules: list[PerturbationRule]
+
+
+class ActionFile(_Strict):
+    drugs: dict[str, list[str]]
+    targets: dict[str, str]
+    classes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Perturbation:
+    """Model inputs for one profile: held inputs (probability ON) and rate multipliers."""
+
+    inputs: dict[str, float] = field(default_factory=dict)
+    scale_up: dict[str, float] = field(default_factory=dict)
+    scale_down: dict[str, float] = field(default_factory=dict)
+    applied: tuple[tuple[str, str], ...] = ()  # (pattern, why) of each rule that matched
+
+    def merged(self, other: Perturbation) -> Perturbation:
+        """This perturbation with ``other`` applied on top."""
+        return Perturbation(
+            inputs={**self.inputs, **other.inputs},
+            scale_up={**self.scale_up, **other.scale_up},
+            scale_down={**self.scale_down, **other.scale_down},
+            applied=self.applied + other.applied,
+        )
+
+
+@dataclass(frozen=True)
+class DrugAction:
+    """How one drug acts on the model: its action nodes and why (name, target or class)."""
+
+    drug: str
+    nodes: tuple[str, ...]
+    basis: str
+
+
+def _read(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ModelError(f"{path.name} does not validate: {exc}", source=str(path)) from exc
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path | None = None) -> tuple[tuple[PerturbationRule, Pattern], ...]:
+    """The alteration rules with their parsed patterns and resolved parameters."""
+    path = path or models_dir() / "perturbations.yaml"
+    doc = _read(path, RuleFile)
+    out = []
+    for i, rule in enumerate(doc.rules):
+        for name in [*rule.fraction.values(), *rule.scale_up.values(), *rule.scale_down.values()]:
+            if name not in doc.parameters:
+                raise ModelError(f"rule {i + 1} ({rule.pattern!r}) names unknown parameter {name!r}",
+                                 source=str(path), field="parameters", value=name)
+        resolved = rule.model_copy(update={
+            "fraction": {k: doc.parameters[v].value for k, v in rule.fraction.items()},
+            "scale_up": {k: doc.parameters[v].value for k, v in rule.scale_up.items()},
+            "scale_down": {k: doc.parameters[v].value for k, v in rule.scale_down.items()},
+        })
+        out.append((resolved, parse_pattern(rule.pattern)))
+    return tuple(out)
+
+
+def rule_parameters(path: Path | None = None) -> dict[str, Parameter]:
+    """The named strength parameters of the alteration rules."""
+    return _read(path or models_dir() / "perturbations.yaml", RuleFile).parameters
+
+
+def perturbation_for(holds: Callable[[Pattern], bool], *, rules=None) -> Perturbation:
+    """The model perturbation implied by a profile.
+
+    Parameters
+    ----------
+    holds
+        Says whether a biomarker pattern holds for the profile (the knowledge matcher).
+    rules
+        Parsed rules (default: the shipped ``perturbations.yaml``).
+    """
+    inputs: dict[str, float] = {}
+    up: dict[str, float] = {}
+    down: dict[str, float] = {}
+    applied = []
+    for rule, pattern in rules or load_rules():
+        if not holds(pattern):
+            continue
+        inputs.update(rule.set)
+        inputs.update(rule.fraction)  # already resolved to probabilities
+        for target, factors in ((up, rule.scale_up), (down, rule.scale_down)):
+            for node, k in factors.items():
+                target[node] = target.get(node, 1.0) * float(k)
+        applied.append((rule.pattern, rule.why))
+    return Perturbation(inputs=inputs, scale_up=up, scale_down=down, applied=tuple(applied))
+
+
+@lru_cache(maxsize=4)
+def _actions(path: Path | None = None) -> ActionFile:
+    return _read(path or models_dir() / "drug_actions.yaml", ActionFile)
+
+
+def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel) -> list[DrugAction]:
+    """How each drug (knowledge :class:`~herscape.knowledge.Drug`) acts on the model.
+
+    A drug with no action node (no target in the model) gets an empty ``nodes`` tuple and a
+    ``basis`` that says so; callers report it rather than drop it silently.
+    """
+    table = _actions()
+    inputs = erbb.inputs
+    out = []
+    for drug in drugs:
+        nodes: list[str] = []
+        basis = ""
+        names = {drug.id, drug.name.lower(), *(s.lower() for s in drug.synonyms)}
+        named = next((table.drugs[n] for n in table.drugs if n in names), None)
+        if named is not None:
+            nodes, basis = list(named), "named"
+        else:
+            for target in drug.targets:
+                node = table.targets.get(target)
+                if node and node not in nodes:
+                    nodes.append(node)
+            basis = f"targets {', '.join(drug.targets)}" if nodes else ""
+            cls_node = table.classes.get(str(drug.drug_class))
+            if cls_node and cls_node not in nodes:
+                nodes.append(cls_node)
+                basis = basis or f"class {drug.drug_class}"
+        unknown = [n for n in nodes if n not in inputs]
+        if unknown:
+            raise ModelError(f"drug action of {drug.id!r} names unknown model nodes {unknown}",
+                             field="drug_actions", value=drug.id)
+        out.append(DrugAction(drug.id, tuple(nodes), basis or "no target in the model"))
+    return out
