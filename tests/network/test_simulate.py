@@ -102,7 +102,9 @@ def test_internal_nodes_are_simulated_but_not_reported():
 
 
 def test_state_probabilities_are_consistent_with_node_probabilities():
-    r = simulate(_cascade(), sample_count=4000, max_time=6, time_tick=0.5, seed=3)
+    r = simulate(
+        _cascade(), sample_count=4000, max_time=6, time_tick=0.5, seed=3, record_states=True
+    )
     states = r.last_state_probabilities
     assert states.sum() == pytest.approx(1.0)
     for node in ("In", "Y", "Z"):
@@ -132,7 +134,7 @@ def test_final_only_gives_the_distribution_at_max_time():
     assert abs(r.last_node_probabilities["A"] - exact) < 4 * math.sqrt(exact * (1 - exact) / n)
     assert r.nodes_trajectory.empty
     assert r.last_state_probabilities.sum() == pytest.approx(1.0)
-    with pytest.raises(SimulationError, match="final_only=False"):
+    with pytest.raises(SimulationError, match="record_states=True"):
         r.state_trajectory()
 
 
@@ -148,7 +150,9 @@ def test_more_than_64_nodes_use_several_words():
 def test_joint_initial_states_are_drawn_jointly():
     m = Model(
         nodes=(Node("A", logic=Var("A")), Node("B", logic=Var("B"))),
-        joint_initial=(JointInitialState(("A", "B"), ((1.0, (True, False)), (3.0, (False, True)))),),
+        joint_initial=(
+            JointInitialState(("A", "B"), ((1.0, (True, False)), (3.0, (False, True)))),
+        ),
     )
     r = simulate(m, sample_count=4000, max_time=1, time_tick=1, seed=8, final_only=True)
     assert set(r.last_state_probabilities.index) == {"A", "B"}
@@ -212,7 +216,9 @@ def test_model_settings_are_the_defaults():
 
     from herscape.network import Settings
 
-    m = replace(_flip_flop(), settings=Settings(max_time=2.0, time_tick=0.5, sample_count=100, seed=3))
+    m = replace(
+        _flip_flop(), settings=Settings(max_time=2.0, time_tick=0.5, sample_count=100, seed=3)
+    )
     r = simulate(m)
     assert r.settings["sample_count"] == 100
     assert r.settings["seed"] == 3

@@ -13,9 +13,10 @@ Rates
     the node's current transition rate: ``rate_down`` when the node is ON, ``rate_up`` when it is
     OFF, with ``@logic`` and every parameter already substituted.
 Choice of the next transition
-    Rates are kept in groups of :data:`GROUP` nodes with a sum per group; after a flip only the
-    nodes that read the flipped node are re-evaluated and only their groups re-summed, so a step
-    costs O(dependents + n / GROUP + GROUP) and allocates nothing.
+    Rates are kept in groups of ``group`` nodes (:func:`group_size`, about sqrt(n)) with a sum
+    per group; after a flip only the nodes that read the flipped node are re-evaluated and only
+    their groups re-summed (exactly, so no rounding drift builds up), so a step costs
+    O(dependents + n / group + group) and allocates nothing.
 Window occupancy
     The time node ``i`` spends ON inside each window is accumulated with O(1) work per flip: a
     flip up at time ``t`` in window ``k`` adds ``end_k - t`` to ``partial[i, k]`` and one full
@@ -31,10 +32,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["GROUP", "run_block"]
+__all__ = ["group_size", "run_block", "seed_stream"]
 
-GROUP = 16
-"""Number of nodes per partial rate sum."""
+
+def group_size(n_nodes: int) -> int:
+    """Nodes per partial rate sum for a model of ``n_nodes`` nodes (about its square root).
+
+    >>> group_size(32), group_size(133)
+    (6, 12)
+    """
+    return max(4, round(n_nodes**0.5))
+
 
 _U1 = np.uint64(1)
 _U11 = np.uint64(11)
@@ -152,29 +160,15 @@ def _draw_initial(
 
 
 @njit(nogil=True, cache=True)
-def _record_segment(
-    seg_state: np.ndarray,
-    seg_time: np.ndarray,
-    n_seg: int,
-    state: np.ndarray,
-    obs_mask: np.ndarray,
-    t0: float,
-    t1: float,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Append (observed state, start, end) to the growable segment buffers."""
-    if n_seg == seg_time.shape[0]:
-        cap = 2 * n_seg + 16
-        new_state = np.zeros((cap, seg_state.shape[1]), dtype=np.uint64)
-        new_state[:n_seg] = seg_state[:n_seg]
-        new_time = np.zeros((cap, 2), dtype=np.float64)
-        new_time[:n_seg] = seg_time[:n_seg]
-        seg_state = new_state
-        seg_time = new_time
-    for w in range(state.shape[0]):
-        seg_state[n_seg, w] = state[w] & obs_mask[w]
-    seg_time[n_seg, 0] = t0
-    seg_time[n_seg, 1] = t1
-    return seg_state, seg_time, n_seg + 1
+def _grow(seg_state: np.ndarray, seg_time: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Double the capacity of the segment buffers."""
+    n_seg = seg_time.shape[0]
+    cap = 2 * n_seg + 16
+    new_state = np.zeros((cap, seg_state.shape[1]), dtype=np.uint64)
+    new_state[:n_seg] = seg_state
+    new_time = np.zeros((cap, 2), dtype=np.float64)
+    new_time[:n_seg] = seg_time
+    return new_state, new_time
 
 
 @njit(nogil=True, cache=True)
@@ -216,6 +210,8 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     tick: float,
     n_windows: int,
     final_only: bool,
+    record_from: float,
+    group: int,
 ):
     """Run trajectories ``first .. first + count - 1`` and return their raw accumulators.
 
@@ -239,6 +235,10 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
         Simulated time, window length and number of windows.
     final_only
         Only record final states (no occupancy, no segments).
+    record_from
+        Record observed-state segments that end after this time.
+    group
+        Nodes per partial rate sum.
 
     Returns
     -------
@@ -253,20 +253,20 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     for i in range(n_nodes):
         if obs_index[i] >= 0:
             n_obs += 1
-    n_groups = (n_nodes + GROUP - 1) // GROUP
+    n_groups = (n_nodes + group - 1) // group
     if final_only:
         partial = np.zeros((n_obs, 0), dtype=np.float64)
         step = np.zeros((n_obs, 0), dtype=np.float64)
     else:
         partial = np.zeros((n_obs, n_windows), dtype=np.float64)
         step = np.zeros((n_obs, n_windows + 1), dtype=np.float64)
-    seg_state = np.zeros((0 if final_only else 4 * count, n_words), dtype=np.uint64)
-    seg_time = np.zeros((0 if final_only else 4 * count, 2), dtype=np.float64)
+    seg_state = np.zeros((0 if final_only else 2 * count, n_words), dtype=np.uint64)
+    seg_time = np.zeros((0 if final_only else 2 * count, 2), dtype=np.float64)
     n_seg = 0
     finals = np.zeros((count, n_words), dtype=np.uint64)
     fixed = np.zeros(count, dtype=np.bool_)
     state = np.zeros(n_words, dtype=np.uint64)
-    rates = np.zeros(n_groups * GROUP, dtype=np.float64)
+    rates = np.zeros(n_groups * group, dtype=np.float64)
     gsum = np.zeros(n_groups, dtype=np.float64)
     rng = np.zeros(4, dtype=np.uint64)
 
@@ -283,7 +283,7 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
         total = 0.0
         for g in range(n_groups):
             s = 0.0
-            for i in range(g * GROUP, (g + 1) * GROUP):
+            for i in range(g * group, (g + 1) * group):
                 s += rates[i]
             gsum[g] = s
             total += s
@@ -306,18 +306,23 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
                 g += 1
             while gsum[g] <= 0.0 and g > 0:  # rounding pushed us past the last busy group
                 g -= 1
-            node = g * GROUP
-            last = min((g + 1) * GROUP, n_nodes) - 1
+            node = g * group
+            last = min((g + 1) * group, n_nodes) - 1
             while node < last and (u >= rates[node] or rates[node] <= 0.0):
                 u -= rates[node]
                 node += 1
-            while rates[node] <= 0.0 and node > g * GROUP:  # rounding pushed us past the end
+            while rates[node] <= 0.0 and node > g * group:  # rounding pushed us past the end
                 node -= 1
             o = obs_index[node]
             if o >= 0 and not final_only:
-                seg_state, seg_time, n_seg = _record_segment(
-                    seg_state, seg_time, n_seg, state, obs_mask, seg_start, t
-                )
+                if t > record_from:
+                    if n_seg == seg_time.shape[0]:
+                        seg_state, seg_time = _grow(seg_state, seg_time)
+                    for w in range(n_words):
+                        seg_state[n_seg, w] = state[w] & obs_mask[w]
+                    seg_time[n_seg, 0] = seg_start
+                    seg_time[n_seg, 1] = t
+                    n_seg += 1
                 seg_start = t
                 sign = -1.0 if _bit(state, node) else 1.0
                 _occupy(partial, step, o, t, sign, tick, n_windows)
@@ -328,10 +333,10 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
                 rates[d] = _rate(state, d, var_ptr, var_idx, tab_ptr, tab)
             prev_g = -1
             for p in range(dep_ptr[node], dep_ptr[node + 1]):
-                dg = dep_idx[p] // GROUP
+                dg = dep_idx[p] // group
                 if dg != prev_g:
                     s = 0.0
-                    for i in range(dg * GROUP, (dg + 1) * GROUP):
+                    for i in range(dg * group, (dg + 1) * group):
                         s += rates[i]
                     gsum[dg] = s
                     prev_g = dg
@@ -339,9 +344,13 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
             for g2 in range(n_groups):
                 total += gsum[g2]
         if not final_only:
-            seg_state, seg_time, n_seg = _record_segment(
-                seg_state, seg_time, n_seg, state, obs_mask, seg_start, max_time
-            )
+            if n_seg == seg_time.shape[0]:
+                seg_state, seg_time = _grow(seg_state, seg_time)
+            for w in range(n_words):
+                seg_state[n_seg, w] = state[w] & obs_mask[w]
+            seg_time[n_seg, 0] = seg_start
+            seg_time[n_seg, 1] = max_time
+            n_seg += 1
         for w in range(n_words):
             finals[j, w] = state[w]
         fixed[j] = is_fixed

@@ -36,7 +36,7 @@ import pandas as pd
 
 from herscape.errors import SimulationError
 from herscape.network._compile import CompiledModel, compile_model
-from herscape.network._kernel import run_block
+from herscape.network._kernel import group_size, run_block
 from herscape.network._model import Model, Mutation, RateScale, apply_mutations
 
 __all__ = ["BLOCK_SIZE", "SimulationResult", "simulate", "state_label"]
@@ -118,8 +118,8 @@ class SimulationResult:
         pandas.DataFrame
             Rows: window start times; columns: state labels (zero-probability states omitted).
         """
-        if self.settings["final_only"]:
-            msg = "state_trajectory() needs a simulation run with final_only=False"
+        if self.settings["final_only"] or not self.settings["record_states"]:
+            msg = "state_trajectory() needs a simulation run with record_states=True, final_only=False"
             raise SimulationError(msg)
         tick = float(self.settings["time_tick"])
         n_windows = len(self.nodes_trajectory.index)
@@ -150,17 +150,20 @@ def _resolve(value: Any, default: Any, name: str, kind: type) -> Any:
     return kind(out)
 
 
-def _run_blocks(
+def _run_blocks(  # noqa: PLR0913 - the kernel settings, passed through
     cm: CompiledModel, n: int, seed: int, max_time: float, tick: float, n_windows: int,
-    final_only: bool, threads: int,
+    final_only: bool, record_from: float, threads: int,
 ) -> list[tuple[np.ndarray, ...]]:  # fmt: skip
     """Run all trajectories in fixed-size blocks over a thread pool; results in block order."""
     args = cm.kernel_args()
+    group = group_size(len(cm.names))
     seed64 = np.uint64(seed % (1 << 64))
 
     def block(first: int) -> tuple[np.ndarray, ...]:
         count = min(BLOCK_SIZE, n - first)
-        return run_block(first, count, seed64, *args, max_time, tick, n_windows, final_only)
+        return run_block(
+            first, count, seed64, *args, max_time, tick, n_windows, final_only, record_from, group
+        )
 
     starts = range(0, n, BLOCK_SIZE)
     if threads == 1 or len(starts) == 1:
@@ -206,6 +209,7 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
     seed: int | None = None,
     threads: int | None = None,
     final_only: bool = False,
+    record_states: bool = False,
 ) -> SimulationResult:
     """Sample trajectories of a model and report probabilities as MaBoSS does.
 
@@ -226,6 +230,10 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
     final_only
         Record only the state at ``max_time`` (faster; no trajectory, MaBoSS
         ``run(only_last_state=True)``).
+    record_states
+        Also keep the joint observed state in every window, for
+        :meth:`SimulationResult.state_trajectory` (memory grows with the number of state
+        changes; the last window's joint states are always kept).
 
     Returns
     -------
@@ -261,7 +269,10 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
     perturbed = apply_mutations(model, mutations, scales) if (mutations or scales) else model
     cm = compile_model(perturbed)
     n_windows = max(1, math.ceil(t_max / tick - 1e-9))
-    blocks = _run_blocks(cm, n, seed_value, t_max, tick, n_windows, final_only, n_threads)
+    record_from = 0.0 if record_states else (n_windows - 1) * tick
+    blocks = _run_blocks(
+        cm, n, seed_value, t_max, tick, n_windows, final_only, record_from, n_threads
+    )
 
     names = cm.names
     observed = tuple(names[i] for i in cm.observed)
@@ -277,6 +288,7 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
         "seed": seed_value,
         "threads": n_threads,
         "final_only": final_only,
+        "record_states": record_states,
         "mutations": [str(m) for m in mutations],
         "scales": [f"{sc.node}*{sc.up:g}/{sc.down:g}" for sc in scales],
     }
