@@ -11,6 +11,7 @@ cBioPortal study folders and JSON profiles). See ``docs/profiles.md``.
 """
 
 from herscape.profile._alteration import ParsedAlteration, parse_alteration, parse_marker
+from herscape.profile._collect import ReadResult
 from herscape.profile._features import (
     COPY_STATUSES,
     CopyNumber,
@@ -39,6 +40,7 @@ from herscape.profile._genemodel import (
     is_activating_fusion,
 )
 from herscape.profile._genes import closest_genes, gene_symbols, is_gene, normalize_gene
+from herscape.profile._maf import MafRows
 from herscape.profile._oncotree import (
     OncoTree,
     TumorType,
@@ -60,10 +62,18 @@ from herscape.profile._protein import (
     Substitution,
     parse_protein_change,
 )
+from herscape.profile._read import (
+    FORMATS,
+    detect_format,
+    profile_from_strings,
+    read_profiles,
+    unrecognized_count,
+)
 from herscape.profile._vocab import MarkerVocabulary, default_vocabulary
 
 __all__ = [
     "COPY_STATUSES",
+    "FORMATS",
     "CodonOnly",
     "CopyNumber",
     "Deletion",
@@ -77,6 +87,7 @@ __all__ = [
     "Fusion",
     "Germline",
     "Insertion",
+    "MafRows",
     "MarkerFeature",
     "MarkerVocabulary",
     "MeasuredCopyNumber",
@@ -89,6 +100,7 @@ __all__ = [
     "Profile",
     "Protein",
     "ProteinChange",
+    "ReadResult",
     "Signature",
     "Splice",
     "SpliceSite",
@@ -99,6 +111,7 @@ __all__ = [
     "activating_reason",
     "closest_genes",
     "default_vocabulary",
+    "detect_format",
     "exon_of",
     "exon_ranges",
     "gene_symbols",
@@ -111,5 +124,8 @@ __all__ = [
     "parse_alteration",
     "parse_marker",
     "parse_protein_change",
+    "profile_from_strings",
+    "read_profiles",
     "tumor_type_problem",
+    "unrecognized_count",
 ]

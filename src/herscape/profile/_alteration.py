@@ -229,7 +229,7 @@ def _gene_part(gene: str, rest: str, vocab: MarkerVocabulary) -> ParsedAlteratio
     return ParsedAlteration((make_mutation(gene, change),))
 
 
-def parse_alteration(text: str, *, gene: str | None = None,
+def parse_alteration(text: str, *, gene: str | None = None,  # noqa: PLR0912 - one branch per written form
                      vocabulary: MarkerVocabulary | None = None) -> ParsedAlteration:
     """Read one alteration string (see the module doc for the forms).
 

@@ -1,0 +1,105 @@
+"""Shared machinery of the readers: per-sample accumulation and bad-line handling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from herscape.errors import ProfileParseError
+from herscape.profile._features import Feature, PriorTherapy, Profile, Unrecognized
+from herscape.profile._genes import normalize_gene
+
+__all__ = ["ReadResult", "Samples"]
+
+_MAX_UNKNOWN_LISTED = 20
+
+
+@dataclass
+class _Sample:
+    features: dict[Feature, None] = field(default_factory=dict)
+    assessed: set[tuple[str, str]] = field(default_factory=set)
+    unrecognized: list[Unrecognized] = field(default_factory=list)
+    unlisted_genes: dict[str, None] = field(default_factory=dict)
+    tumor_type: str | None = None
+    therapies: list[PriorTherapy] = field(default_factory=list)
+
+
+class Samples:
+    """Accumulates what readers find, sample by sample, in first-seen order.
+
+    Parameters
+    ----------
+    skip_bad
+        Collect :class:`ProfileParseError` from :meth:`bad` in :attr:`skipped` instead of
+        raising it.
+    """
+
+    def __init__(self, *, skip_bad: bool = False) -> None:
+        self.skip_bad = skip_bad
+        self.skipped: list[ProfileParseError] = []
+        self._samples: dict[str, _Sample] = {}
+
+    def sample(self, sample_id: str) -> _Sample:
+        """The accumulator of ``sample_id`` (created on first use)."""
+        s = self._samples.get(sample_id)
+        if s is None:
+            s = self._samples[sample_id] = _Sample()
+        return s
+
+    def __contains__(self, sample_id: str) -> bool:
+        return sample_id in self._samples
+
+    @property
+    def sample_ids(self) -> list[str]:
+        return list(self._samples)
+
+    def add(self, sample_id: str, feature: Feature) -> None:
+        self.sample(sample_id).features[feature] = None
+
+    def assess(self, sample_id: str, scope: str, target: str = "*") -> None:
+        self.sample(sample_id).assessed.add((scope, target))
+
+    def unrecognized(self, sample_id: str, text: str, reason: str, *, source: str | None = None,
+                     line: int | None = None) -> None:
+        self.sample(sample_id).unrecognized.append(Unrecognized(text, reason, source, line))
+
+    def gene(self, sample_id: str, text: str) -> str:
+        """Symbol for a gene column of a file: aliases resolve; a symbol not in the list is kept
+        as written (files name genes by HGNC symbol already) and reported once per sample."""
+        symbol = normalize_gene(text)
+        if symbol is not None:
+            return symbol
+        self.sample(sample_id).unlisted_genes[text] = None
+        return text
+
+    def bad(self, error: ProfileParseError) -> None:
+        """A bad line: raise it, or with ``skip_bad`` keep it in :attr:`skipped`."""
+        if not self.skip_bad:
+            raise error
+        self.skipped.append(error)
+
+    def profiles(self, *, default_tumor_type: str | None = None) -> list[Profile]:
+        """The profiles, one per sample."""
+        out = []
+        for sid, s in self._samples.items():
+            unrec = list(s.unrecognized)
+            if s.unlisted_genes:
+                genes = list(s.unlisted_genes)
+                shown = ", ".join(genes[:_MAX_UNKNOWN_LISTED])
+                more = f" (+{len(genes) - _MAX_UNKNOWN_LISTED} more)" if len(genes) > _MAX_UNKNOWN_LISTED else ""
+                unrec.append(Unrecognized(
+                    shown + more,
+                    f"{len(genes)} gene symbol(s) not in herscape's symbol list: kept as written; "
+                    "no knowledge record names them"))
+            out.append(Profile(sid, s.tumor_type or default_tumor_type, tuple(s.features),
+                               tuple(s.therapies), frozenset(s.assessed), tuple(unrec)))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """Profiles read from one or more inputs, and the bad lines skipped (with ``skip_bad``)."""
+
+    profiles: tuple[Profile, ...]
+    skipped: tuple[ProfileParseError, ...] = ()
+
+

@@ -1,0 +1,167 @@
+"""MAF files (GDC/TCGA and cBioPortal ``data_mutations``): one row per variant, many samples.
+
+Columns used: ``Hugo_Symbol`` and ``Tumor_Sample_Barcode`` (required); the protein change from
+``HGVSp_Short``, else ``HGVSp``, else ``Protein_Change``/``Amino_Acid_Change``;
+``Variant_Classification``; ``t_alt_count`` with ``t_depth`` (or ``t_ref_count``) for the allele
+fraction; ``Mutation_Status`` for the origin. Leading ``#`` lines are skipped. A MAF assesses
+mutations in all genes for every sample it lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from herscape.errors import ProfileParseError
+from herscape.profile._collect import Samples
+from herscape.profile._features import Mutation, make_mutation
+from herscape.profile._protein import ProteinChange, parse_protein_change
+
+__all__ = ["MafRows", "read_maf"]
+
+#: Variant_Classification -> consequence, used when the protein change is absent.
+VARIANT_CLASSES = {
+    "Missense_Mutation": "missense", "Nonsense_Mutation": "nonsense",
+    "Frame_Shift_Del": "frameshift", "Frame_Shift_Ins": "frameshift",
+    "In_Frame_Del": "inframe_deletion", "In_Frame_Ins": "inframe_insertion",
+    "Splice_Site": "splice", "Translation_Start_Site": "start_lost",
+    "Nonstop_Mutation": "stop_lost", "Silent": "synonymous", "Splice_Region": "noncoding",
+    "3'UTR": "noncoding", "5'UTR": "noncoding", "3'Flank": "noncoding", "5'Flank": "noncoding",
+    "IGR": "noncoding", "Intron": "noncoding", "RNA": "noncoding", "lincRNA": "noncoding",
+    "Targeted_Region": "noncoding", "De_novo_Start_InFrame": "noncoding",
+    "De_novo_Start_OutOfFrame": "noncoding", "Fusion": "unspecified",
+}
+_PROTEIN_COLUMNS = ("HGVSp_Short", "HGVSp", "Protein_Change", "Amino_Acid_Change")
+_EMPTY = frozenset({"", ".", "NA", "p.=", "p.?", "p.0", "nan"})
+_ORIGINS = {"somatic": "somatic", "germline": "germline", "loh": "somatic", "unknown": "unknown"}
+
+
+@dataclass
+class MafRows:
+    """Per data row of a MAF: its line number, sample and feature (for annotated TSV output)."""
+
+    path: Path
+    header_line: int
+    rows: list[tuple[int, str, Mutation | None]] = field(default_factory=list)
+
+
+def _count(cells: list[str], i: int | None, name: str, path: Path, lineno: int) -> int | None:
+    if i is None or i >= len(cells):
+        return None
+    text = cells[i].strip()
+    if text in {"", ".", "NA"}:
+        return None
+    try:
+        value = int(float(text))
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"{name} must be a non-negative count; got {text!r}"
+        raise ProfileParseError(msg, source=str(path), line=lineno, field=name, value=text)
+    return value
+
+
+def _change(gene: str, text: str, vc: str) -> tuple[ProteinChange | None, str, str | None]:
+    """(change, consequence, problem) for one row, cached by the caller."""
+    problem = None
+    change = None
+    if text not in _EMPTY:
+        raw = text.split(":", 1)[1] if ":p." in text else text
+        try:
+            change = parse_protein_change(raw)
+        except ValueError as exc:
+            problem = str(exc)
+    if change is not None:
+        return change, change.consequence, None
+    return None, VARIANT_CLASSES.get(vc, "unspecified"), problem
+
+
+def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> None:  # noqa: PLR0912, PLR0915 - one pass over the file, column by column
+    """Read a MAF into ``samples``; bad lines go through :meth:`Samples.bad`.
+
+    Raises
+    ------
+    ProfileParseError
+        When a required column is missing, or (without ``skip_bad``) at the first bad line,
+        naming the file, line and column.
+    """
+    src = str(path)
+    cache: dict[tuple[str, str, str], tuple[ProteinChange | None, str, str | None]] = {}
+    seen_samples: set[str] = set()
+    with open(path, encoding="utf-8", newline="") as fh:
+        lineno = 0
+        header: list[str] | None = None
+        for raw in fh:
+            lineno += 1
+            if raw.startswith("#") or not raw.strip():
+                continue
+            header = raw.rstrip("\r\n").split("\t")
+            break
+        if header is None:
+            msg = "MAF has no header line"
+            raise ProfileParseError(msg, source=src, line=lineno)
+        col = {name: i for i, name in enumerate(header)}
+        for required in ("Hugo_Symbol", "Tumor_Sample_Barcode"):
+            if required not in col:
+                msg = f"MAF header lacks the {required} column"
+                raise ProfileParseError(msg, source=src, line=lineno, field=required)
+        i_gene, i_sample = col["Hugo_Symbol"], col["Tumor_Sample_Barcode"]
+        i_prot = next((col[c] for c in _PROTEIN_COLUMNS if c in col), None)
+        i_vc = col.get("Variant_Classification")
+        i_alt, i_depth, i_ref = col.get("t_alt_count"), col.get("t_depth"), col.get("t_ref_count")
+        i_status = col.get("Mutation_Status")
+        width = len(header)
+        if rows is not None:
+            rows.header_line = lineno
+        for raw in fh:
+            lineno += 1
+            line = raw.rstrip("\r\n")
+            if not line.strip():
+                continue
+            cells = line.split("\t")
+            try:
+                if len(cells) != width:
+                    msg = f"row has {len(cells)} fields; the header has {width}"
+                    raise ProfileParseError(msg, source=src, line=lineno, value=len(cells))
+                sample, gene_raw = cells[i_sample].strip(), cells[i_gene].strip()
+                if not sample:
+                    msg = "empty sample barcode"
+                    raise ProfileParseError(msg, source=src, line=lineno, field="Tumor_Sample_Barcode")
+                if not gene_raw:
+                    msg = "empty gene symbol"
+                    raise ProfileParseError(msg, source=src, line=lineno, field="Hugo_Symbol")
+                alt = _count(cells, i_alt, "t_alt_count", path, lineno)
+                depth = _count(cells, i_depth, "t_depth", path, lineno)
+                if depth is None and alt is not None:
+                    ref = _count(cells, i_ref, "t_ref_count", path, lineno)
+                    depth = ref + alt if ref is not None else None
+                if alt is not None and depth is not None and alt > depth:
+                    msg = f"t_alt_count {alt} exceeds the depth {depth}"
+                    raise ProfileParseError(msg, source=src, line=lineno, field="t_alt_count", value=alt)
+            except ProfileParseError as exc:
+                samples.bad(exc)
+                if rows is not None:
+                    rows.rows.append((lineno, "", None))
+                continue
+            if sample not in seen_samples:
+                seen_samples.add(sample)
+                samples.assess(sample, "mutation", "*")
+            gene = samples.gene(sample, gene_raw)
+            prot = cells[i_prot].strip() if i_prot is not None else ""
+            vc = cells[i_vc].strip() if i_vc is not None else ""
+            key = (gene, prot, vc)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = _change(gene, prot, vc)
+            change, consequence, problem = found
+            if problem is not None:
+                samples.unrecognized(sample, f"{gene_raw} {prot}", problem, source=src, line=lineno)
+            af = round(alt / depth, 4) if alt is not None and depth else None
+            origin = "somatic"
+            if i_status is not None:
+                origin = _ORIGINS.get(cells[i_status].strip().lower(), "unknown")
+            feature = make_mutation(gene, change, consequence=consequence, allele_fraction=af,
+                                    origin=origin)
+            samples.add(sample, feature)
+            if rows is not None:
+                rows.rows.append((lineno, sample, feature))

@@ -1,0 +1,187 @@
+"""VCF files annotated by Ensembl VEP (``CSQ``) or SnpEff (``ANN``), read with cyvcf2.
+
+One annotation is used per variant allele: for VEP the MANE Select transcript when flagged,
+else the one flagged ``CANONICAL=YES``, else ``PICK=1``, else the first; for SnpEff the first
+(SnpEff orders them by impact). Every sample with a non-reference genotype carries the variant
+(a VCF without samples is one sample named after the file). Allele fraction: ``FORMAT/AF``,
+else ``FORMAT/AD``. A VCF assesses mutations in all genes for its samples.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import numpy as np
+
+from herscape.errors import ProfileParseError
+from herscape.profile._collect import Samples
+from herscape.profile._features import make_mutation
+from herscape.profile._protein import parse_protein_change
+
+__all__ = ["read_vcf"]
+
+HOW_TO_ANNOTATE = (
+    "annotate it first with Ensembl VEP (vep --vcf --symbol --hgvs --canonical --mane_select "
+    "-i in.vcf -o out.vcf) or SnpEff (snpEff ann GRCh38.105 in.vcf > out.vcf)"
+)
+#: Sequence Ontology consequence terms -> herscape consequences (most severe term first).
+SO_TERMS = {
+    "transcript_ablation": "noncoding", "splice_acceptor_variant": "splice",
+    "splice_donor_variant": "splice", "stop_gained": "nonsense",
+    "frameshift_variant": "frameshift", "stop_lost": "stop_lost", "start_lost": "start_lost",
+    "inframe_insertion": "inframe_insertion", "inframe_deletion": "inframe_deletion",
+    "disruptive_inframe_insertion": "inframe_insertion",
+    "disruptive_inframe_deletion": "inframe_deletion",
+    "conservative_inframe_insertion": "inframe_insertion",
+    "conservative_inframe_deletion": "inframe_deletion",
+    "missense_variant": "missense", "protein_altering_variant": "unspecified",
+    "synonymous_variant": "synonymous", "stop_retained_variant": "synonymous",
+    "start_retained_variant": "synonymous", "initiator_codon_variant": "start_lost",
+}
+_FORMAT = re.compile(r"Format:\s*'?([^'\"]+)", re.I)
+
+
+def _fields(description: str) -> list[str]:
+    m = _FORMAT.search(description)
+    text = m.group(1) if m else description
+    return [f.strip() for f in text.strip().strip("'\"").split("|")]
+
+
+def _consequence(terms: str) -> str:
+    for term in re.split(r"[&,]", terms):
+        found = SO_TERMS.get(term.strip())
+        if found is not None:
+            return found
+    return "noncoding"
+
+
+def _pick_vep(entries: list[dict[str, str]]) -> dict[str, str]:
+    for key, want in (("MANE_SELECT", None), ("MANE", None), ("CANONICAL", "YES"), ("PICK", "1")):
+        for e in entries:
+            v = e.get(key, "")
+            if v and (want is None or v == want):
+                return e
+    return entries[0]
+
+
+def _exon(text: str) -> int | None:
+    head = text.split("/")[0].split("-")[0]
+    return int(head) if head.isdigit() else None
+
+
+def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - one pass, two annotation dialects
+    """Read an annotated VCF into ``samples``.
+
+    Raises
+    ------
+    ProfileParseError
+        When the file is not a readable VCF, or has neither ``CSQ`` nor ``ANN`` in its header
+        (the message says how to annotate it).
+    """
+    from cyvcf2 import VCF  # imported here: loading htslib is not needed for other formats
+
+    src = str(path)
+    try:
+        vcf = VCF(src, gts012=True)
+    except (OSError, ValueError) as exc:
+        msg = f"cannot read VCF: {exc}"
+        raise ProfileParseError(msg, source=src) from exc
+    infos = {h["ID"]: h for h in vcf.header_iter() if h["HeaderType"] == "INFO"}
+    if "CSQ" in infos:
+        tag, fields, dialect = "CSQ", _fields(infos["CSQ"].get("Description", "")), "vep"
+    elif "ANN" in infos:
+        tag, fields, dialect = "ANN", _fields(infos["ANN"].get("Description", "")), "snpeff"
+    else:
+        msg = f"VCF has no VEP CSQ or SnpEff ANN annotation in its header; {HOW_TO_ANNOTATE}"
+        raise ProfileParseError(msg, source=src, field="INFO")
+    names = list(vcf.samples) or [path.name.split(".")[0]]
+    for s in names:
+        samples.assess(s, "mutation", "*")
+    lineno = 0
+    header_lines = vcf.raw_header.count("\n")
+    for variant in vcf:
+        lineno += 1
+        line = header_lines + lineno
+        raw = variant.INFO.get(tag)
+        if raw is None:
+            samples.bad(ProfileParseError(f"variant has no {tag} annotation", source=src,
+                                          line=line, field=tag))
+            continue
+        entries = []
+        for item in str(raw).split(","):
+            values = item.split("|")
+            entries.append(dict(zip(fields, values, strict=False)))
+        if dialect == "vep":
+            gene_key, prot_key, cons_key, exon_key = "SYMBOL", "HGVSp", "Consequence", "EXON"
+        else:
+            gene_key, prot_key, cons_key, exon_key = "Gene_Name", "HGVS.p", "Annotation", "Rank"
+        alts = variant.ALT
+        for alt_index, alt in enumerate(alts, 1):
+            mine = [e for e in entries if e.get("Allele", alt) in {alt, "-"} or len(alts) == 1]
+            if not mine:
+                continue
+            ann = _pick_vep(mine) if dialect == "vep" else mine[0]
+            gene_raw = ann.get(gene_key, "").strip()
+            if not gene_raw:
+                continue  # intergenic: no gene to report
+            prot = unquote(ann.get(prot_key, "").strip())
+            prot = prot.split(":", 1)[1] if ":" in prot else prot
+            consequence = _consequence(ann.get(cons_key, ""))
+            change = None
+            problem = None
+            if prot and prot not in {"p.=", "p.?", "p.0"}:
+                try:
+                    change = parse_protein_change(prot)
+                except ValueError as exc:
+                    problem = str(exc)
+            exon = _exon(ann.get(exon_key, ""))
+            carriers = _carriers(variant, alt_index, names)
+            af = _allele_fractions(variant, alt_index, len(names))
+            for s_index, sample in carriers:
+                gene = samples.gene(sample, gene_raw)
+                if problem is not None:
+                    samples.unrecognized(sample, f"{gene_raw} {prot}", problem, source=src, line=line)
+                mutation = make_mutation(
+                    gene, change,
+                    consequence=change.consequence if change is not None else consequence,
+                    exon=None if change is not None else exon,
+                    allele_fraction=af[s_index] if af is not None else None)
+                if change is not None and mutation.exon is None and exon is not None:
+                    mutation = make_mutation(gene, change, exon=exon,
+                                             allele_fraction=mutation.allele_fraction)
+                samples.add(sample, mutation)
+    vcf.close()
+
+
+def _carriers(variant, alt_index: int, names: list[str]) -> list[tuple[int, str]]:
+    if variant.genotypes is None or not variant.genotypes or len(names) == 0:
+        return [(0, names[0])]
+    out = []
+    for i, gt in enumerate(variant.genotypes):
+        alleles = gt[:-1]
+        if alt_index in alleles:
+            out.append((i, names[i]))
+    return out
+
+
+def _allele_fractions(variant, alt_index: int, n: int) -> list[float | None] | None:
+    try:
+        af = variant.format("AF")
+    except KeyError:
+        af = None
+    if af is not None and af.shape[1] >= alt_index:
+        vals = af[:, alt_index - 1]
+        return [None if not np.isfinite(v) or v < 0 else round(float(v), 4) for v in vals]
+    try:
+        ad = variant.format("AD")
+    except KeyError:
+        return None
+    if ad is None or ad.shape[1] <= alt_index:
+        return None
+    out: list[float | None] = []
+    for row in ad:
+        total = int(sum(v for v in row if v >= 0))
+        out.append(round(int(row[alt_index]) / total, 4) if total > 0 and row[alt_index] >= 0 else None)
+    return out[:n]
