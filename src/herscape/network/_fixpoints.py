@@ -20,7 +20,7 @@ Two exact methods:
 >>> from herscape.network import Model, Node, Var, Not, fixpoints
 >>> m = Model(nodes=(Node("A", logic=Not(Var("B"))), Node("B", logic=Not(Var("A")))))
 >>> [sorted(k for k, v in fp.items() if v) for fp in fixpoints(m)]
-[['A'], ['B']]
+[['B'], ['A']]
 >>> [sorted(k for k, v in fp.items() if v) for fp in fixpoints(m, knockout=["A"])]
 [['B']]
 """
