@@ -28,6 +28,7 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 # Command modules register on `app` at import; keep these imports after `app` exists.
 from herscape.cli import _kb  # noqa: E402, F401, I001
+from herscape.cli import _annotate  # noqa: E402, F401
 from herscape.cli import _model  # noqa: E402, F401
 from herscape.cli import _simulate  # noqa: E402, F401
 

@@ -185,3 +185,23 @@ def show(
     for rkind, rid, _ in rows:
         out_console.print(_show_record(rkind, getattr(kb, rkind)[rid], kb.sources))
     out_console.print(f"{len(rows)} record(s) for {query!r}")
+
+
+@kb_app.command("markers")
+def markers(
+    fmt: Annotated[_StatsFormat, typer.Option("--format", help="text or json")] = _StatsFormat.text,
+) -> None:
+    """List every accepted marker (NAME=VALUE): names, aliases, values and numeric units."""
+    from herscape.profile import default_vocabulary
+
+    defs = sorted(default_vocabulary().markers.values(), key=lambda m: (str(m.kind), m.id.lower()))
+    if fmt is _StatsFormat.json:
+        typer.echo(json.dumps([m.model_dump(mode="json", exclude={"sources"}) for m in defs], indent=2))
+        return
+    table = Table(title="markers accepted as NAME=VALUE")
+    for col in ("marker", "kind", "gene", "aliases", "values"):
+        table.add_column(col)
+    for m in defs:
+        values = ", ".join(m.values) + (f", or a number ({m.numeric_unit})" if m.numeric_unit else "")
+        table.add_row(m.id, str(m.kind), m.gene or "", ", ".join(m.aliases), values)
+    out_console.print(table)

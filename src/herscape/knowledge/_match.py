@@ -61,6 +61,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from herscape.errors import UsageError
 from herscape.knowledge._kb import KnowledgeBase
 from herscape.knowledge._pattern import All, Any_, Change, Class, Codon, Exon, Marker, Not, Pattern
 from herscape.knowledge._pattern import parse_pattern as _parse_pattern
@@ -158,7 +159,7 @@ class _ExonAtom(_Atom):
         return _EXACT if f.exon in self.exons else 0
 
 
-def _class_test(name: str, gene: str, f: Feature) -> bool:  # noqa: PLR0911, PLR0912 - one rule per class
+def _class_test(name: str, gene: str, f: Feature) -> bool:
     if isinstance(f, Mutation):
         if name == "mutation":
             return _mutated(f)
@@ -486,7 +487,7 @@ class Matcher:
         if key is None:
             try:
                 key = str(self.kb.regimen(text))
-            except Exception:  # noqa: BLE001 - a test KB may lack drug records; keep the text
+            except UsageError:  # a KB without drug records (tests): keep the text
                 key = "+".join(sorted(p.strip().lower() for p in text.split("+")))
             self._therapy_keys[text] = key
         return key

@@ -74,7 +74,7 @@ def detect_format(path: Path) -> str:
     cols = {c.strip().lower() for c in header.split("\t")}
     if "hugo_symbol" in cols and "tumor_sample_barcode" in cols and "fusion" not in cols:
         return "maf"
-    if "site1_hugo_symbol" in cols or "fusion" in cols:
+    if "site1_hugo_symbol" in cols or ("fusion" in cols and "hugo_symbol" in cols):
         return "sv"
     if "hugo_symbol" in cols:
         return "cna_matrix"

@@ -90,9 +90,9 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
         raise ProfileParseError(msg, source=src) from exc
     infos = {h["ID"]: h for h in vcf.header_iter() if h["HeaderType"] == "INFO"}
     if "CSQ" in infos:
-        tag, fields, dialect = "CSQ", _fields(infos["CSQ"].get("Description", "")), "vep"
+        tag, fields, dialect = "CSQ", _fields(infos["CSQ"].info().get("Description", "")), "vep"
     elif "ANN" in infos:
-        tag, fields, dialect = "ANN", _fields(infos["ANN"].get("Description", "")), "snpeff"
+        tag, fields, dialect = "ANN", _fields(infos["ANN"].info().get("Description", "")), "snpeff"
     else:
         msg = f"VCF has no VEP CSQ or SnpEff ANN annotation in its header; {HOW_TO_ANNOTATE}"
         raise ProfileParseError(msg, source=src, field="INFO")
