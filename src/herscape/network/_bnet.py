@@ -25,6 +25,7 @@ prefix is removed when *every* node has it and the stripped names stay distinct.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from herscape.errors import ModelError
@@ -45,6 +46,7 @@ from herscape.network._model import (
 __all__ = ["format_bnet", "parse_bnet", "read_bnet", "write_bnet"]
 
 _BNET_OPS = (Var, Const, Not, And, Or, Xor)
+_BNET_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _split_line(raw: str) -> tuple[str, int] | None:
@@ -180,6 +182,10 @@ def format_bnet(model: Model) -> str:
 
     A node without logic is written as ``NAME, NAME`` (an input that keeps its value).
     """
+    for name in model.node_names:
+        if not _BNET_NAME.fullmatch(name) or name.lower() in ("true", "false") or name.isdigit():
+            msg = f"node name {name!r} cannot be written in .bnet (letters, digits and _ only)"
+            raise ModelError(msg, source=model.source, record=name)
     lines = ["targets, factors"]
     for node in model.nodes:
         logic = node.logic if node.logic is not None else Var(node.name)

@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -506,11 +507,34 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+_MABOSS_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+_MABOSS_RESERVED = {"AND", "OR", "XOR", "NOT", "NODE"}
+
+
+def _check_maboss_names(model: Model) -> None:
+    """Raise ``ModelError`` for node or parameter names MaBoSS cannot read."""
+    names = [("node", n) for n in model.node_names] + [("parameter", p) for p in model.parameters]
+    names += [("attribute", k) for node in model.nodes for k, _ in node.attributes]
+    for what, name in names:
+        if not _MABOSS_NAME.fullmatch(name) or name.upper() in _MABOSS_RESERVED:
+            msg = (
+                f"{what} name {name!r} cannot be written in MaBoSS format (names are letters, "
+                "digits and _, not starting with a digit, and not AND/OR/XOR/NOT/NODE)"
+            )
+            raise ModelError(msg, source=model.source, record=name)
+
+
 def format_bnd(model: Model) -> str:
     """The ``.bnd`` text of ``model`` (logic, rates, description, other attributes).
 
     ``kind`` and ``sources`` have no MaBoSS counterpart and are not written.
+
+    Raises
+    ------
+    ModelError
+        If a node, parameter or attribute name is not a MaBoSS identifier.
     """
+    _check_maboss_names(model)
     lines: list[str] = []
     for node in model.nodes:
         lines.append(f"Node {node.name} {{")
@@ -532,6 +556,7 @@ def _format_prob(p: float) -> str:
 
 def format_cfg(model: Model) -> str:
     """The ``.cfg`` text of ``model``: parameters, settings, node flags and initial states."""
+    _check_maboss_names(model)
     lines = [f"${name} = {format_number(value)};" for name, value in model.parameters.items()]
     if lines:
         lines.append("")

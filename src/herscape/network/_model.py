@@ -104,10 +104,17 @@ _PREC_ATOM = 9
 def format_number(value: float) -> str:
     """Canonical text for a number: integers without a decimal point, others by ``repr``.
 
-    >>> format_number(1.0), format_number(0.25), format_number(1e100)
-    ('1', '0.25', '1e+100')
+    Infinities are written ``1e999`` / ``-1e999`` (which read back as infinities) and NaN as
+    ``(0 / 0)``, so the text always parses.
+
+    >>> format_number(1.0), format_number(0.25), format_number(1e100), format_number(-math.inf)
+    ('1', '0.25', '1e+100', '-1e999')
     """
-    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+    if math.isnan(value):
+        return "(0 / 0)"
+    if math.isinf(value):
+        return "1e999" if value > 0 else "-1e999"
+    if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(float(value))
 

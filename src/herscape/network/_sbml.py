@@ -264,6 +264,10 @@ def format_sbml(model: Model) -> str:
     comp.setId("comp1")
     comp.setConstant(True)
     qual = sm.getPlugin("qual")
+    for name in model.node_names:
+        if not libsbml.SyntaxChecker.isValidSBMLSId(name):
+            msg = f"node name {name!r} is not a valid SBML id (letters, digits and _, not starting with a digit)"
+            raise ModelError(msg, source=model.source, record=name)
     for node in model.nodes:
         qs = qual.createQualitativeSpecies()
         qs.setId(node.name)
