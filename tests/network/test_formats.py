@@ -221,3 +221,16 @@ def test_read_model_rejects_unknown_extension(tmp_path):
         read_model(path)
     with pytest.raises(ModelError, match="does not exist"):
         read_model(tmp_path / "missing.bnet")
+
+
+def test_writers_reject_names_the_format_cannot_hold():
+    from herscape.network import format_bnd, format_bnet, format_cfg, format_sbml
+
+    digit_first = parse_bnet("4EBP1, mTOR\nmTOR, mTOR\n")
+    assert format_bnet(digit_first).splitlines()[1] == "4EBP1, mTOR"
+    for writer in (format_bnd, format_cfg, format_sbml):
+        with pytest.raises(ModelError, match="'4EBP1'"):
+            writer(digit_first)
+    keyword = parse_bnet("v_AND, v_OR\nv_OR, v_AND\n")
+    with pytest.raises(ModelError, match="not AND/OR/XOR/NOT/NODE"):
+        format_bnd(keyword)

@@ -214,3 +214,64 @@ def test_printed_logic_evaluates_the_same(expr, state):
     assert evaluate_logic(parse_expression(str(expr), logic=True), state) == evaluate_logic(
         expr, state
     )
+
+
+_rate_leaves = st.one_of(
+    _names.map(Var),
+    st.sampled_from(["u", "d_X", "k1"]).map(Param),
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(Num),
+    st.just(SelfLogic()),
+)
+
+
+def _rate_compound(kids):
+    ops2 = st.tuples(kids, kids)
+    return st.one_of(
+        kids.map(Not),
+        kids.filter(lambda k: not isinstance(k, Num)).map(Neg),
+        st.lists(kids, min_size=2, max_size=3).map(lambda xs: And(tuple(xs))),
+        st.lists(kids, min_size=2, max_size=3).map(lambda xs: Or(tuple(xs))),
+        st.lists(kids, min_size=2, max_size=3).map(lambda xs: Xor(tuple(xs))),
+        st.builds(lambda op, ab: Arith(op, *ab), st.sampled_from("+-*/"), ops2),
+        st.builds(
+            lambda op, ab: Compare(op, *ab),
+            st.sampled_from(["==", "!=", "<", "<=", ">", ">="]),
+            ops2,
+        ),
+        st.builds(Cond, kids, kids, kids),
+    )
+
+
+_rates = st.recursive(_rate_leaves, _rate_compound, max_leaves=10)
+
+
+def _flat_rate(expr):
+    """Normalise as the parser does: flatten same-class n-ary nodes."""
+    if isinstance(expr, And | Or | Xor):
+        ops = []
+        for op in expr.operands:
+            op = _flat_rate(op)
+            ops.extend(op.operands if type(op) is type(expr) else (op,))
+        return type(expr)(tuple(ops))
+    if isinstance(expr, Not | Neg):
+        return type(expr)(_flat_rate(expr.operand))
+    if isinstance(expr, Arith | Compare):
+        return type(expr)(expr.op, _flat_rate(expr.left), _flat_rate(expr.right))
+    if isinstance(expr, Cond):
+        return Cond(_flat_rate(expr.test), _flat_rate(expr.then), _flat_rate(expr.else_))
+    return expr
+
+
+@settings(max_examples=400, deadline=None)
+@given(_rates)
+def test_rate_print_then_parse_is_identity(expr):
+    flat = _flat_rate(expr)
+    assert parse_expression(str(flat), logic=False) == flat
+
+
+def test_public_api_is_sorted_and_importable():
+    import herscape.network as network
+
+    assert network.__all__ == sorted(network.__all__)
+    for name in network.__all__:
+        assert getattr(network, name) is not None
