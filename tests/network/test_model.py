@@ -275,3 +275,25 @@ def test_public_api_is_sorted_and_importable():
     assert network.__all__ == sorted(network.__all__)
     for name in network.__all__:
         assert getattr(network, name) is not None
+
+
+def test_check_model_lists_every_problem():
+    from herscape.network import check_model
+
+    assert check_model(_model()) == []
+    bad = Model(
+        nodes=(Node("A", logic=Var("Z"), rate_up=Param("nope")), Node("A", logic=Var("A"))),
+        initial={"A": 1.5, "Q": 0.0},
+        joint_initial=(JointInitialState(("A", "W"), ((0.5, (True,)),)),),
+    )
+    problems = check_model(bad)
+    for fragment in [
+        "'A' is defined twice",
+        "unknown node 'Z'",
+        "undefined parameter $nope",
+        "probability of 'A' is 1.5",
+        "unknown node 'Q'",
+        "unknown node 'W'",
+        "a state of length 1",
+    ]:
+        assert any(fragment in p for p in problems), fragment

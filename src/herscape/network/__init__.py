@@ -34,6 +34,7 @@ from herscape.network._model import (
     Var,
     Xor,
     apply_mutations,
+    check_model,
     evaluate_logic,
     evaluate_rate,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "Var",
     "Xor",
     "apply_mutations",
+    "check_model",
     "evaluate_logic",
     "evaluate_rate",
     "fixpoints",

@@ -78,6 +78,7 @@ __all__ = [
     "Var",
     "Xor",
     "apply_mutations",
+    "check_model",
     "default_rate_down",
     "default_rate_up",
     "evaluate_logic",
@@ -730,6 +731,62 @@ class Model:
     def initial_probability(self, name: str) -> float | None:
         """P(``name`` starts ON) from single-node initial states; ``None`` if only joint/unset."""
         return self.initial.get(name)
+
+
+def _check_initial(model: Model, names: set[str]) -> Iterator[str]:
+    for name, p in model.initial.items():
+        if name not in names:
+            yield f"initial state given for unknown node {name!r}"
+        if not 0.0 <= p <= 1.0:
+            yield f"initial probability of {name!r} is {p!r}, not in [0, 1]"
+    for joint in model.joint_initial:
+        for name in joint.nodes:
+            if name not in names:
+                yield f"joint initial state names unknown node {name!r}"
+        for prob, states in joint.states:
+            if len(states) != len(joint.nodes):
+                yield f"joint initial state over {list(joint.nodes)} has a state of length {len(states)}"
+            if not prob >= 0.0:
+                yield f"joint initial state over {list(joint.nodes)} has weight {prob!r} < 0"
+
+
+def check_model(model: Model) -> list[str]:
+    """Problems that make ``model`` inconsistent, as messages (empty when it is sound).
+
+    Checks: node names unique; every node referenced by a logic or rate expression exists;
+    every ``$`` parameter used is defined; initial probabilities lie in [0, 1] and name
+    existing nodes; joint initial states have states of the right length. Nothing is raised:
+    callers decide (readers raise :class:`~herscape.errors.ModelError` themselves).
+
+    Examples
+    --------
+    >>> check_model(Model(nodes=(Node("A", logic=Var("B")),)))
+    ["node 'A' refers to unknown node 'B'"]
+    """
+    problems: list[str] = []
+    names: set[str] = set()
+    for node in model.nodes:
+        if node.name in names:
+            problems.append(f"node {node.name!r} is defined twice")
+        names.add(node.name)
+    for node in model.nodes:
+        exprs = [node.rate_up, node.rate_down, *(e for _, e in node.attributes)]
+        if node.logic is not None:
+            exprs.append(node.logic)
+        used_nodes: set[str] = set()
+        used_params: set[str] = set()
+        for expr in exprs:
+            used_nodes |= expr_nodes(expr)
+            used_params |= expr_params(expr)
+        problems.extend(
+            f"node {node.name!r} refers to unknown node {n!r}" for n in sorted(used_nodes - names)
+        )
+        problems.extend(
+            f"node {node.name!r} uses undefined parameter ${p}"
+            for p in sorted(used_params - model.parameters.keys())
+        )
+    problems.extend(_check_initial(model, names))
+    return problems
 
 
 MutationSemantics = Literal["logic", "instant"]
