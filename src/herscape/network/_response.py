@@ -13,8 +13,8 @@ the calibrated thresholds in the model file.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,9 +61,13 @@ class Readouts:
     nodes: dict[str, float] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, float]:
-        return {"proliferation": self.proliferation, "apoptosis": self.apoptosis,
-                "immune_killing": self.immune_killing, "growth": self.growth,
-                "growth_se": self.growth_se}
+        return {
+            "proliferation": self.proliferation,
+            "apoptosis": self.apoptosis,
+            "immune_killing": self.immune_killing,
+            "growth": self.growth,
+            "growth_se": self.growth_se,
+        }
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,16 @@ def growth_of(states, names_of_death: tuple[str, str], prolif: str) -> tuple[flo
     return g, max(var, 0.0), p_death
 
 
-def readouts(erbb: ErbbModel, inputs: dict[str, float], scale_up: dict[str, float] | None = None,
-             scale_down: dict[str, float] | None = None, *, samples: int = DEFAULT_SAMPLES,
-             seed: int = DEFAULT_SEED, threads: int | None = None) -> Readouts:
+def readouts(
+    erbb: ErbbModel,
+    inputs: dict[str, float],
+    scale_up: dict[str, float] | None = None,
+    scale_down: dict[str, float] | None = None,
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    threads: int | None = None,
+) -> Readouts:
     """Simulate the model with inputs held (probability ON) and rates scaled; read the phenotypes."""
     model = erbb.model
     unknown = sorted(set(inputs) - erbb.inputs)
@@ -141,8 +152,11 @@ def readouts(erbb: ErbbModel, inputs: dict[str, float], scale_up: dict[str, floa
     result = simulate(model, scales=scales, sample_count=samples, seed=seed, threads=threads)
     names = erbb.curated.readouts
     nodes = {str(k): float(v) for k, v in result.last_node_probabilities.items()}
-    g, var, _ = growth_of(result.last_state_probabilities,
-                          (names["apoptosis"], names["immune_killing"]), names["proliferation"])
+    g, var, _ = growth_of(
+        result.last_state_probabilities,
+        (names["apoptosis"], names["immune_killing"]),
+        names["proliferation"],
+    )
     return Readouts(
         proliferation=nodes.get(names["proliferation"], 0.0),
         apoptosis=nodes.get(names["apoptosis"], 0.0),
@@ -163,8 +177,9 @@ _ = _Mutation  # mutations are expressed as held inputs; kept importable for cal
 
 
 @lru_cache(maxsize=256)
-def _cached_readouts(erbb: ErbbModel, inputs: tuple, up: tuple, down: tuple, samples: int,
-                     seed: int) -> Readouts:
+def _cached_readouts(
+    erbb: ErbbModel, inputs: tuple, up: tuple, down: tuple, samples: int, seed: int
+) -> Readouts:
     return readouts(erbb, dict(inputs), dict(up), dict(down), samples=samples, seed=seed)
 
 
@@ -196,45 +211,63 @@ def _edges(erbb: ErbbModel) -> dict[str, list[tuple[str, bool]]]:
     return out
 
 
-def active_path(erbb: ErbbModel, starts: dict[str, float], treated: Readouts,
+def active_path(erbb: ErbbModel, starts: Sequence[dict[str, float]], treated: Readouts,
                 drug_nodes: Iterable[str]) -> tuple[str, ...]:
     """The chain from an altered or drug-targeted node to a phenotype readout.
 
     A signed search over the rules' influence edges: each step must agree with the treated
-    state (a node reached with positive net sign is ON, with negative sign OFF, at P >= 0.5).
-    When the tumour keeps proliferating or surviving, the chain starts at an alteration or context
-    input and ends at Proliferation or Survival (which stay ON); otherwise it starts at a drug node
-    and ends at the readout the drug switched off.
+    state (a node reached with positive net sign is ON, with negative sign OFF). Activating
+    edges cost 1 and inhibiting edges 3, so chains read as signalling cascades where they can.
+    When the tumour keeps proliferating or surviving, the chain starts at an altered input (tiers
+    of ``starts`` are tried in order: typically the profile's own alterations, then the rest) and
+    ends at Proliferation or Survival; otherwise it starts at a drug node and ends at the readout
+    the drug switched off.
     """
     edges = _edges(erbb)
     names = erbb.curated.readouts
     on = {n for n, p in treated.nodes.items() if p >= ON_LEVEL}
     goals = {names["proliferation"], "Survival"}
     growing = treated.proliferation >= 0.5 or treated.nodes.get("Survival", 0.0) >= 0.5
-    seeds = {n: v >= 0.5 for n, v in starts.items()} if growing else dict.fromkeys(drug_nodes, True)
-    return _signed_bfs(edges, seeds, on, goals, want_on=growing)
-
-
-def _signed_bfs(edges, seeds: dict[str, bool], on: set[str], goals: set[str], *,
-                want_on: bool) -> tuple[str, ...]:
-    queue = deque((s, sign, (s,)) for s, sign in seeds.items())
-    seen = {(s, sign) for s, sign in seeds.items()}
-    while queue:
-        node, sign, path = queue.popleft()
-        for nxt, positive in edges.get(node, []):
-            nsign = sign if positive else not sign
-            if (nxt in on) != nsign or (nxt, nsign) in seen:
-                continue
-            if nxt in goals and nsign == want_on:
-                return (*path, nxt)
-            seen.add((nxt, nsign))
-            queue.append((nxt, nsign, (*path, nxt)))
+    tiers = [{n: v >= 0.5 for n, v in tier.items()} for tier in starts] if growing \
+        else [dict.fromkeys(drug_nodes, True)]
+    for seeds in tiers:
+        path = _signed_search(edges, seeds, on, goals, want_on=growing)
+        if path:
+            return path
     return ()
 
 
-def model_response(erbb: ErbbModel, perturbation: Perturbation, drug_nodes: Sequence[str], *,
-                   lineage: Sequence[str], samples: int = DEFAULT_SAMPLES,
-                   seed: int = DEFAULT_SEED) -> Response:
+def _signed_search(edges, seeds: dict[str, bool], on: set[str], goals: set[str], *,
+                   want_on: bool) -> tuple[str, ...]:
+    heap = [(0, i, s, sign, (s,)) for i, (s, sign) in enumerate(seeds.items())]
+    heapq.heapify(heap)
+    done: set[tuple[str, bool]] = set()
+    counter = len(heap)
+    while heap:
+        cost, _, node, sign, path = heapq.heappop(heap)
+        if (node, sign) in done:
+            continue
+        done.add((node, sign))
+        if node in goals and sign == want_on and len(path) > 1:
+            return path
+        for nxt, positive in edges.get(node, []):
+            nsign = sign if positive else not sign
+            if (nxt in on) != nsign or (nxt, nsign) in done:
+                continue
+            counter += 1
+            heapq.heappush(heap, (cost + (1 if positive else 3), counter, nxt, nsign, (*path, nxt)))
+    return ()
+
+
+def model_response(
+    erbb: ErbbModel,
+    perturbation: Perturbation,
+    drug_nodes: Sequence[str],
+    *,
+    lineage: Sequence[str],
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> Response:
     """Simulate a profile untreated and under a regimen, and normalise by the reference.
 
     Parameters
@@ -268,15 +301,27 @@ def model_response(erbb: ErbbModel, perturbation: Perturbation, drug_nodes: Sequ
         verdict = "uncertain"
     else:
         si = drop / ref_drop
-        num_var = untreated.growth_se ** 2 + treated.growth_se ** 2
-        den_var = ref_u.growth_se ** 2 + ref_t.growth_se ** 2
-        se = abs(si) * math.sqrt(num_var / max(drop * drop, 1e-12) + den_var / (ref_drop * ref_drop)) \
-            if drop != 0 else math.sqrt(num_var) / ref_drop
+        num_var = untreated.growth_se**2 + treated.growth_se**2
+        den_var = ref_u.growth_se**2 + ref_t.growth_se**2
+        se = (
+            abs(si) * math.sqrt(num_var / max(drop * drop, 1e-12) + den_var / (ref_drop * ref_drop))
+            if drop != 0
+            else math.sqrt(num_var) / ref_drop
+        )
         th = erbb.curated.thresholds
         verdict = "uncertain"
         if th is not None:
-            verdict = "sensitive" if si >= th.sensitive else "resistant" if si <= th.resistant else "uncertain"
-    starts = {**{n: v for n, v in ctx_inputs.items() if v > 0}, **perturbation.inputs}
-    path = active_path(erbb, starts, treated, drug_nodes)
-    return Response(untreated, treated, ref_u, ref_t, ref.id, ctx_id, si, se, verdict, path,
-                    tuple(drug_nodes))
+            verdict = (
+                "sensitive"
+                if si >= th.sensitive
+                else "resistant"
+                if si <= th.resistant
+                else "uncertain"
+            )
+    own = {n: v for n, v in perturbation.inputs.items() if ref.inputs.get(n) != v}
+    shared = {n: v for n, v in perturbation.inputs.items() if n not in own}
+    context = {n: v for n, v in ctx_inputs.items() if v > 0}
+    path = active_path(erbb, [own, shared, context], treated, drug_nodes)
+    return Response(
+        untreated, treated, ref_u, ref_t, ref.id, ctx_id, si, se, verdict, path, tuple(drug_nodes)
+    )

@@ -1,0 +1,327 @@
+"""``predict``: verdict, mechanisms, model response and ranked strategies for one profile.
+
+>>> from herscape.predict import predict, profile_from_strings      # doctest: +SKIP
+>>> p = profile_from_strings(["BRAF V600E", "KRAS wild-type"], tumor_type="COADREAD")
+>>> predict(p, "cetuximab").verdict                                   # doctest: +SKIP
+'resistant'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from herscape import __version__
+from herscape._config import DEFAULT_SEED
+from herscape.errors import UsageError
+from herscape.knowledge import KnowledgeBase, Regimen
+from herscape.knowledge._format import format_numbers
+from herscape.knowledge._holds import PatternEvaluator
+from herscape.knowledge._match import Matcher
+from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms
+from herscape.knowledge._store import data_hash, kb_from_store
+from herscape.network._curated import ErbbModel, load_erbb_model
+from herscape.network._perturb import Perturbation, drug_actions, load_rules, perturbation_for
+from herscape.network._response import DEFAULT_SAMPLES, Response, active_path, model_response
+from herscape.predict._cite import citations, numbers_dict
+from herscape.predict._regimens import drug_family, relevance
+from herscape.predict._strategies import (
+    Candidate,
+    knowledge_candidates,
+    rank,
+    screen_candidates,
+    substitute_candidates,
+)
+from herscape.predict._types import EvidenceItem, MechanismHit, ModelSummary, Prediction
+from herscape.predict._verdict import decide
+from herscape.profile import OncoTree, Profile, oncotree
+
+__all__ = ["SCREENS", "Engine", "predict"]
+
+#: Screen sizes: none, default (one add-on drug), full (one or two add-on drugs).
+SCREENS = ("none", "default", "full")
+#: Trajectories per simulation in the in-silico screen (standard error about 0.02).
+SCREEN_SAMPLES = 600
+_PROGRESSED = {"progressed"}
+
+
+@dataclass(frozen=True, eq=False)
+class Engine:
+    """What predictions share: knowledge, matcher, pattern evaluator, model and add-on drugs."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    evaluator: PatternEvaluator
+    erbb: ErbbModel
+    tree: OncoTree
+    kb_hash: str
+
+    @classmethod
+    def default(cls) -> Engine:
+        """The shipped knowledge and model (built once per process)."""
+        return _default_engine()
+
+    def drug_nodes(self, drug_id: str) -> tuple[str, ...]:
+        return _drug_nodes(self, drug_id)
+
+    def addons(self) -> list[tuple[str, str]]:
+        """One representative catalogue drug per model action node: (drug id, node)."""
+        return _addons(self)
+
+
+@lru_cache(maxsize=1)
+def _default_engine() -> Engine:
+    kb = kb_from_store()
+    tree = oncotree()
+    return Engine(kb, Matcher(kb, tree=tree), PatternEvaluator(kb), load_erbb_model(), tree,
+                  data_hash())
+
+
+@lru_cache(maxsize=4096)
+def _drug_nodes(engine: Engine, drug_id: str) -> tuple[str, ...]:
+    (action,) = drug_actions([engine.kb.drugs[drug_id]], erbb=engine.erbb)
+    return action.nodes
+
+
+@lru_cache(maxsize=4)
+def _addons(engine: Engine) -> list[tuple[str, str]]:
+    kb = engine.kb
+    mentions: dict[str, int] = {}
+    for rec in (*kb.assertions.values(), *kb.strategies.values()):
+        for text in (getattr(rec, "therapy", None), getattr(rec, "regimen", None)):
+            if text:
+                for d in kb.regimen(text).drugs:
+                    mentions[d] = mentions.get(d, 0) + 1
+    best: dict[str, tuple] = {}
+    for drug in kb.drugs.values():
+        nodes = engine.drug_nodes(drug.id)
+        if len(nodes) != 1 or str(drug.drug_class) in {"other", "chemotherapy_regimen"}:
+            continue
+        key = (not drug.approved, -mentions.get(drug.id, 0), drug.id)
+        if nodes[0] not in best or key < best[nodes[0]][0]:
+            best[nodes[0]] = (key, drug.id)
+    return sorted((drug_id, node) for node, (_, drug_id) in best.items())
+
+
+def _lineage(engine: Engine, profile: Profile) -> tuple[str, ...]:
+    if not profile.tumor_type:
+        msg = "a tumour type is needed (--tumor-type CODE, an OncoTree code such as COADREAD)"
+        raise UsageError(msg, field="tumor_type")
+    problem = engine.tree.problem(profile.tumor_type)
+    if problem:
+        raise UsageError(problem, field="tumor_type", value=profile.tumor_type)
+    return engine.tree.lineage(profile.tumor_type)
+
+
+def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
+    kb = engine.kb
+    out = []
+    for m in matches:
+        if m.record_type != "assertion":
+            continue
+        a = kb.assertions[m.record_id]
+        rel = relevance(kb.regimen(a.therapy), planned, kb)
+        if rel is None:
+            continue
+        out.append(EvidenceItem(
+            record_id=a.id, biomarker=a.biomarker, therapy=a.therapy, tumor_type=a.tumor_type,
+            effect=str(a.effect), direction=a.direction, level=str(a.level), relevance=rel,
+            strength=m.strength, specific=bool(m.matched_features), counted=False,
+            matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=a.setting,
+            numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
+            notes=a.notes, sources=citations(a.sources, kb),
+        ))
+    return out
+
+
+def _rule_genes(pattern) -> set[str]:
+    out = set()
+    for atom in atoms(pattern):
+        if isinstance(atom, Change | Codon | Exon | Class):
+            out.add(atom.gene)
+        elif isinstance(atom, Marker):
+            out.add(atom.name)
+    return out
+
+
+def _mechanisms(engine: Engine, profile: Profile, matches, evidence: Sequence[EvidenceItem],
+                resp: Response | None, planned: Regimen, prior_drugs: frozenset[str]
+                ) -> tuple[MechanismHit, ...]:
+    kb = engine.kb
+    found: dict[str, set[str]] = {}
+    feats: dict[str, set[str]] = {}
+    for m in matches:
+        if m.record_type == "mechanism" and m.strength == "exact":
+            found.setdefault(m.record_id, set())
+            feats.setdefault(m.record_id, set()).update(m.matched_features)
+    for e in evidence:
+        if e.counted and e.mechanism and e.effect in ("resistance", "reduced_benefit"):
+            found.setdefault(e.mechanism, set()).add(e.record_id)
+            feats.setdefault(e.mechanism, set()).update(e.matched_features)
+    held = [(rule, pat) for rule, pat in load_rules() if engine.evaluator.holds(pat, profile)]
+    out = []
+    for mid in sorted(found):
+        mech = kb.mechanisms.get(mid)
+        if mech is None:
+            continue
+        mech_drugs = {kb.find_drug(t).id for t in mech.therapies if kb.find_drug(t)}
+        if mech_drugs and not _shares_family(kb, mech_drugs, planned.drugs):
+            continue
+        acquired = _shares_family(kb, mech_drugs, prior_drugs)
+        timing = str(mech.timing)
+        if acquired and timing in ("acquired", "both"):
+            label = "acquired"
+        elif timing == "acquired":
+            label = "primary or acquired" if not prior_drugs else "acquired"
+        else:
+            label = "primary"
+        path: tuple[str, ...] = ()
+        if resp is not None:
+            genes = set(mech.genes) | set(mech.model_nodes)
+            starts = {n: v for rule, pat in held if _rule_genes(pat) & genes for n, v in rule.set.items()}
+            if starts:
+                path = active_path(engine.erbb, [starts], resp.treated, resp.drug_nodes)
+        out.append(MechanismHit(
+            id=mid, name=mech.name, category=str(mech.category), timing=label,
+            therapies=tuple(mech.therapies), path=path, evidence=tuple(sorted(found[mid])),
+            matched_features=tuple(sorted(feats.get(mid, ()))),
+        ))
+    return tuple(out)
+
+
+def _shares_family(kb: KnowledgeBase, a, b) -> bool:
+    """Whether two drug sets share a drug, or an ERBB-family drug class and target set."""
+    if set(a) & set(b):
+        return True
+    fa = {drug_family(kb.drugs[d]) for d in a if drug_family(kb.drugs[d])[1]}
+    return bool(fa & {drug_family(kb.drugs[d]) for d in b})
+
+
+def _model_summary(resp: Response, pert: Perturbation, unmodelled: Sequence[str]) -> ModelSummary:
+    si = resp.sensitivity_index
+    return ModelSummary(
+        untreated=resp.untreated.as_dict(), treated=resp.treated.as_dict(),
+        reference=resp.reference, reference_untreated=resp.reference_untreated.as_dict(),
+        reference_treated=resp.reference_treated.as_dict(),
+        sensitivity_index=None if si != si else round(si, 3),
+        sensitivity_index_se=None if resp.si_se != resp.si_se else round(resp.si_se, 3),
+        verdict=resp.verdict, active_path=resp.active_path, drug_nodes=resp.drug_nodes,
+        perturbations=tuple({"pattern": p, "why": w} for p, w in pert.applied),
+        unmodelled_drugs=tuple(unmodelled),
+        node_probabilities_untreated={k: round(v, 4) for k, v in resp.untreated.nodes.items()},
+        node_probabilities_treated={k: round(v, 4) for k, v in resp.treated.nodes.items()},
+    )
+
+
+def _simulate_candidates(engine: Engine, cands: list[Candidate], pert: Perturbation,
+                         lineage: tuple[str, ...], *, samples: int, seed: int,
+                         progress: Callable[[int, int], None] | None) -> None:
+    for i, c in enumerate(cands):
+        nodes = sorted({n for d in c.regimen.drugs for n in engine.drug_nodes(d)})
+        if nodes:
+            r = model_response(engine.erbb, pert, nodes, lineage=lineage, samples=samples, seed=seed)
+            c.si, c.si_se, c.model_verdict = r.sensitivity_index, r.si_se, r.verdict
+        if progress is not None:
+            progress(i + 1, len(cands))
+
+
+def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> str:
+    deciding = [e for e in evidence if e.counted]
+    why = ""
+    if mechanisms:
+        why = " Mechanism: " + "; ".join(f"{m.name} ({m.timing})" for m in mechanisms[:3]) + "."
+    elif deciding:
+        why = " Evidence: " + "; ".join(f"{e.biomarker} → {e.effect} (level {e.level})" for e in deciding[:2]) + "."
+    top = next((s for s in strategies if s.recommended), None)
+    best = ""
+    if top is not None and verdict.verdict != "sensitive":
+        lvl = f"level {top.evidence_level}" if top.evidence_level else "model only"
+        si = f", SI {top.sensitivity_index:.2f}" if top.sensitivity_index is not None else ""
+        best = f" Best option: {' + '.join(top.regimen)} ({lvl}{si})."
+    return (f"{verdict.verdict.capitalize()} to {regimen_names} ({verdict.basis}, confidence "
+            f"{verdict.confidence:.2f}): {verdict.note}.{why}{best}")
+
+
+def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, screen: str = "default",
+            seed: int = DEFAULT_SEED, samples: int = DEFAULT_SAMPLES,
+            progress: Callable[[int, int], None] | None = None) -> Prediction:
+    """Will this tumour resist ``therapy``, why, and what to do instead.
+
+    Parameters
+    ----------
+    profile
+        The tumour (features, OncoTree tumour type, prior therapies with outcome).
+    therapy
+        The planned regimen: drug names joined by ``+`` (any synonym or code name).
+    engine
+        Shared knowledge and model (default: the shipped ones, built once per process).
+    screen
+        ``none``, ``default`` (plan + one add-on drug) or ``full`` (plus pairs).
+    seed, samples
+        Random seed and trajectories per simulation of the planned regimen.
+    progress
+        Called as ``progress(done, total)`` while candidate strategies are simulated.
+
+    Raises
+    ------
+    UsageError
+        Unknown drug (with the closest names), missing or unknown tumour type, unknown screen.
+    """
+    if screen not in SCREENS:
+        msg = f"screen must be one of {', '.join(SCREENS)}; got {screen!r}"
+        raise UsageError(msg, field="screen", value=screen)
+    engine = engine or Engine.default()
+    kb = engine.kb
+    planned = kb.regimen(therapy)
+    lineage = _lineage(engine, profile)
+    prior_drugs: set[str] = set()
+    for prior in profile.prior_therapies:
+        if prior.outcome in _PROGRESSED:
+            prior_drugs |= kb.regimen(prior.therapy).drugs
+    sm = engine.matcher.match(profile)
+    evidence = _evidence(engine, sm.matches, planned)
+    pert = perturbation_for(lambda p: engine.evaluator.holds(p, profile))
+    nodes = sorted({n for d in planned.drugs for n in engine.drug_nodes(d)})
+    unmodelled = sorted(kb.drugs[d].name for d in planned.drugs if not engine.drug_nodes(d))
+    resp = model_response(engine.erbb, pert, nodes, lineage=lineage, samples=samples, seed=seed) \
+        if nodes else None
+    verdict = decide(evidence, resp.verdict if resp else None)
+    evidence = sorted(
+        (replace(e, counted=e.record_id in verdict.counted) for e in evidence),
+        key=lambda e: (not e.counted, e.level, e.record_id),
+    )
+    mechanisms = _mechanisms(engine, profile, sm.matches, evidence, resp, planned, frozenset(prior_drugs))
+    acquired_features = frozenset(str(f) for f in profile.features) if prior_drugs else frozenset()
+    cands = knowledge_candidates(sm.matches, planned, kb,
+                                 lambda r: relevance(r, planned, kb), acquired_features)
+    if screen != "none":
+        modelled = lambda d: bool(engine.drug_nodes(d))  # noqa: E731 - a one-line predicate
+        cands += substitute_candidates(planned, kb, modelled)
+        cands += screen_candidates(planned, engine.addons(), pairs=screen == "full")
+    _simulate_candidates(engine, cands, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
+                         progress=progress)
+    th = engine.erbb.curated.thresholds
+    strategies = rank(cands, kb, sensitive_at=th.sensitive if th else 0.7, planned=planned)
+    names = " + ".join(kb.drugs[d].name for d in sorted(planned.drugs))
+    model_hash = hashlib.sha256(engine.erbb.path.read_bytes()).hexdigest()[:12]
+    return Prediction(
+        query={
+            "sample_id": profile.sample_id, "tumor_type": profile.tumor_type, "therapy": therapy,
+            "regimen": sorted(kb.drugs[d].name for d in planned.drugs),
+            "features": [str(f) for f in profile.features],
+            "prior_therapies": [str(t) for t in profile.prior_therapies],
+        },
+        verdict=verdict.verdict, confidence=verdict.confidence, basis=verdict.basis,
+        summary=_summary(verdict, names, evidence, mechanisms, strategies),
+        evidence=tuple(evidence), mechanisms=mechanisms,
+        model=_model_summary(resp, pert, unmodelled) if resp else None,
+        strategies=strategies,
+        unrecognized=tuple(u.to_dict() for u in profile.unrecognized),
+        provenance={
+            "herscape_version": __version__, "kb_hash": engine.kb_hash,
+            "model": f"{engine.erbb.curated.name} {engine.erbb.curated.version} ({model_hash})",
+            "seed": seed, "samples": samples, "screen": screen, "screen_samples": SCREEN_SAMPLES,
+        },
+    )

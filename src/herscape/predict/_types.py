@@ -1,0 +1,163 @@
+"""The values ``predict`` returns: verdict, evidence, mechanisms, model summary, strategies.
+
+Every value has ``to_dict()`` giving the JSON form described by the shipped schema
+(``predict/schema/prediction.schema.json``), whose ``schema_version`` is :data:`SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Citation",
+    "EvidenceItem",
+    "MechanismHit",
+    "ModelSummary",
+    "Prediction",
+    "StrategyResult",
+]
+
+#: Version of the prediction JSON contract (bumped on incompatible change).
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A publication behind a record: id (``pmid:``, ``doi:`` or ``ref:``), citation, link."""
+
+    id: str
+    citation: str
+    year: int | None = None
+    url: str | None = None
+    trial: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One knowledge assertion that applies to the query."""
+
+    record_id: str
+    biomarker: str
+    therapy: str
+    tumor_type: str
+    effect: str
+    direction: str
+    level: str
+    relevance: str  # exact regimen | same targeted drugs | same drug class
+    strength: str  # exact | same_codon_other_allele (a weaker match, listed but not counted)
+    specific: bool  # matched through an alteration the tumour has (not only absences)
+    counted: bool  # used for the verdict
+    matched_features: tuple[str, ...] = ()
+    mechanism: str | None = None
+    setting: str | None = None
+    numbers: dict[str, Any] = field(default_factory=dict)
+    numbers_text: str = ""
+    notes: str | None = None
+    sources: tuple[Citation, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismHit:
+    """A resistance mechanism the profile shows, with its timing and network path."""
+
+    id: str
+    name: str
+    category: str
+    timing: str  # primary | acquired | primary or acquired
+    therapies: tuple[str, ...]
+    path: tuple[str, ...]
+    evidence: tuple[str, ...]
+    matched_features: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSummary:
+    """What the ERBB network model says for the planned regimen."""
+
+    untreated: dict[str, float]
+    treated: dict[str, float]
+    reference: str
+    reference_untreated: dict[str, float]
+    reference_treated: dict[str, float]
+    sensitivity_index: float | None
+    sensitivity_index_se: float | None
+    verdict: str
+    active_path: tuple[str, ...]
+    drug_nodes: tuple[str, ...]
+    perturbations: tuple[dict[str, str], ...]
+    unmodelled_drugs: tuple[str, ...]
+    node_probabilities_untreated: dict[str, float] = field(default_factory=dict)
+    node_probabilities_treated: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyResult:
+    """One way to reverse or bypass the resistance, ranked."""
+
+    rank: int
+    regimen: tuple[str, ...]
+    recommended: bool
+    origin: str  # knowledge | substitute | screen
+    kind: str  # combination | switch | sequence | rechallenge | continue
+    evidence_level: str | None
+    outcome: str | None  # positive | negative | mixed | None (model only)
+    sensitivity_index: float | None
+    sensitivity_index_se: float | None
+    model_verdict: str | None
+    rationale: str
+    answers: tuple[str, ...] = ()  # mechanism ids it answers
+    via_nodes: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
+    numbers: dict[str, Any] = field(default_factory=dict)
+    numbers_text: str = ""
+    sources: tuple[Citation, ...] = ()
+    reason_not_recommended: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["regimen"] = list(self.regimen)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The answer for one profile and one planned regimen."""
+
+    query: dict[str, Any]
+    verdict: str  # sensitive | resistant | uncertain
+    confidence: float
+    basis: str  # clinical evidence | preclinical evidence | model inference | conflicting evidence
+    summary: str
+    evidence: tuple[EvidenceItem, ...]
+    mechanisms: tuple[MechanismHit, ...]
+    model: ModelSummary | None
+    strategies: tuple[StrategyResult, ...]
+    unrecognized: tuple[dict[str, Any], ...]
+    provenance: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "query": self.query,
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 3),
+            "basis": self.basis,
+            "summary": self.summary,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "mechanisms": [m.to_dict() for m in self.mechanisms],
+            "model": self.model.to_dict() if self.model else None,
+            "strategies": [s.to_dict() for s in self.strategies],
+            "unrecognized": list(self.unrecognized),
+            "provenance": self.provenance,
+        }
