@@ -234,3 +234,42 @@ def test_writers_reject_names_the_format_cannot_hold():
     keyword = parse_bnet("v_AND, v_OR\nv_OR, v_AND\n")
     with pytest.raises(ModelError, match="not AND/OR/XOR/NOT/NODE"):
         format_bnd(keyword)
+
+
+GINSIM_STYLE = """<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1"
+      xmlns:qual="http://www.sbml.org/sbml/level3/version1/qual/version1" qual:required="true">
+  <model id="ginsim"><listOfCompartments><compartment id="c" constant="true"/></listOfCompartments>
+    <qual:listOfQualitativeSpecies>
+      <qual:qualitativeSpecies qual:id="A" qual:compartment="c" qual:constant="false" qual:maxLevel="1" qual:initialLevel="1"/>
+      <qual:qualitativeSpecies qual:id="B" qual:name="gene B" qual:compartment="c" qual:constant="false" qual:maxLevel="1"/>
+    </qual:listOfQualitativeSpecies>
+    <qual:listOfTransitions>
+      <qual:transition qual:id="tr_A">
+        <qual:listOfInputs>
+          <qual:input qual:id="tr_A_in_B" qual:qualitativeSpecies="B" qual:thresholdLevel="1" qual:transitionEffect="none"/>
+        </qual:listOfInputs>
+        <qual:listOfOutputs>
+          <qual:output qual:qualitativeSpecies="A" qual:transitionEffect="assignmentLevel"/>
+        </qual:listOfOutputs>
+        <qual:listOfFunctionTerms>
+          <qual:defaultTerm qual:resultLevel="1"/>
+          <qual:functionTerm qual:resultLevel="0">
+            <math xmlns="http://www.w3.org/1998/Math/MathML">
+              <apply><geq/><ci> B </ci><ci> tr_A_in_B </ci></apply>
+            </math>
+          </qual:functionTerm>
+        </qual:listOfFunctionTerms>
+      </qual:transition>
+    </qual:listOfTransitions>
+  </model>
+</sbml>"""
+
+
+def test_sbml_thresholds_default_one_and_names():
+    m = parse_sbml(GINSIM_STYLE, source="g.sbml")
+    assert m.node_names == ("A", "B")
+    assert m.node("A").logic.format() == "!B"  # default 1, term "B >= threshold 1" gives 0
+    assert m.node("B").logic == Var("B")
+    assert m.node("B").description == "gene B"
+    assert m.initial == {"A": 1.0}

@@ -253,7 +253,9 @@ def fixpoints(
     ------
     dict[str, bool]
         Node name -> state, in model order; fixed points in increasing binary order of the
-        state vector (first node most significant).
+        state vector (first node most significant). With ``method="asp"`` the solver's answers
+        are collected and sorted before the first is yielded; with a ``limit`` they are the
+        first ``limit`` answers it finds, sorted (brute force yields the ``limit`` smallest).
 
     Raises
     ------

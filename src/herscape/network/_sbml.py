@@ -69,6 +69,8 @@ class _Reader:
     def __init__(self, species: set[str], source: str | None) -> None:
         self.species = species
         self.source = source
+        #: Input id -> thresholdLevel of the transition being read (``<ci>`` may name one).
+        self.thresholds: dict[str, int] = {}
 
     def fail(self, msg: str, element: libsbml.SBase | None = None) -> ModelError:
         line = element.getLine() if element is not None and element.getLine() else None
@@ -80,16 +82,21 @@ class _Reader:
             raise self.fail(f"{where}: a comparison needs two operands")
         a, b = ast.getChild(0), ast.getChild(1)
         op = ast.getType()
-        if a.getType() != libsbml.AST_NAME:
+        if a.getType() != libsbml.AST_NAME or a.getName() in self.thresholds:
             a, b, op = b, a, _SWAP[op]
-        if a.getType() != libsbml.AST_NAME or b.getType() not in _NUMBER_TYPES:
+        if b.getType() == libsbml.AST_NAME and b.getName() in self.thresholds:
+            k = float(self.thresholds[b.getName()])
+        elif b.getType() in _NUMBER_TYPES:
+            k = b.getValue()
+        else:
+            k = None
+        if a.getType() != libsbml.AST_NAME or k is None:
             raise self.fail(
                 f"{where}: only 'species <op> number' comparisons are supported, got {libsbml.formulaToL3String(ast)!r}"
             )
         name = a.getName()
         if name not in self.species:
             raise self.fail(f"{where}: {name!r} is not a qualitativeSpecies")
-        k = b.getValue()
         t0, t1 = _REL[op](0, k), _REL[op](1, k)
         if t0 == t1:
             return Const(t1)
@@ -186,6 +193,11 @@ def parse_sbml(text: str, *, source: str | None = None, name: str = "") -> Model
     logic: dict[str, Expr] = {}
     for i in range(qual.getNumTransitions()):
         tr = qual.getTransition(i)
+        reader.thresholds = {
+            inp.getId(): inp.getThresholdLevel()
+            for inp in (tr.getInput(j) for j in range(tr.getNumInputs()))
+            if inp.isSetId() and inp.isSetThresholdLevel()
+        }
         rule = _logic_of(tr, reader)
         for j in range(tr.getNumOutputs()):
             target = tr.getOutput(j).getQualitativeSpecies()
