@@ -70,18 +70,22 @@ def detect_format(path: Path) -> str:
         return "vcf"
     if name.endswith(".json"):
         return "json"
+    if name.endswith((".maf", ".maf.txt")):
+        return "maf"
     header = _first_line(path)
     cols = {c.strip().lower() for c in header.split("\t")}
+    if cols & {"variant_classification", "hgvsp_short", "hgvsp"}:
+        return "maf"
     if "hugo_symbol" in cols and "tumor_sample_barcode" in cols and "fusion" not in cols:
         return "maf"
     if "site1_hugo_symbol" in cols or ("fusion" in cols and "hugo_symbol" in cols):
         return "sv"
     if "hugo_symbol" in cols:
         return "cna_matrix"
-    if cols & {"sample", "sample_id"} and cols & {"marker", "name"}:
-        return "markers"
-    if cols & {"sample", "sample_id"} and cols & {"gene", "symbol"}:
+    if cols & {"sample", "sample_id"} and cols & {"gene", "symbol", "hugo_symbol"}:
         return "cna_long"
+    if cols & {"sample", "sample_id"} and cols & {"marker", "name", "value"}:
+        return "markers"
     if "::" in header or cols & {"fusion", "gene1::gene2"}:
         return "fusions"
     msg = (
@@ -139,9 +143,8 @@ def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: Onco
         msg = f"JSON does not parse: {exc.msg}"
         raise ProfileParseError(msg, source=src, line=exc.lineno, column=exc.colno) from exc
     validator = jsonschema.Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
+    err = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if err is not None:
         where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
         msg = f"profile JSON does not match the schema at {where}: {err.message}"
         raise ProfileParseError(msg, source=src, field=where)
