@@ -57,8 +57,9 @@ class CompiledModel:
         Indices of the observed (not internal) nodes, in model order.
     var_ptr, var_idx, tab_ptr, tab
         Per node: the variables its rate reads and the rate table (module docstring).
-    dep_ptr, dep_idx
-        Per node ``j``: the sorted nodes whose rate reads ``j``.
+    dep_ptr, dep_idx, dep_bit
+        Per node ``j``: the sorted nodes whose rate reads ``j``, and the bit of their table
+        index that ``j`` sets.
     base_state, choice_ptr, choice_cum, choice_state
         Initial distribution: fixed bits, then random groups (cumulative weights and bits).
     obs_index, obs_mask
@@ -73,6 +74,7 @@ class CompiledModel:
     tab: np.ndarray
     dep_ptr: np.ndarray
     dep_idx: np.ndarray
+    dep_bit: np.ndarray
     base_state: np.ndarray
     choice_ptr: np.ndarray
     choice_cum: np.ndarray
@@ -89,7 +91,7 @@ class CompiledModel:
         """The arrays in :func:`~herscape.network._kernel.run_block` order."""
         return (
             self.var_ptr, self.var_idx, self.tab_ptr, self.tab, self.dep_ptr, self.dep_idx,
-            self.base_state, self.choice_ptr, self.choice_cum, self.choice_state,
+            self.dep_bit,            self.base_state, self.choice_ptr, self.choice_cum, self.choice_state,
             self.obs_index, self.obs_mask,
         )  # fmt: skip
 
@@ -205,13 +207,16 @@ def _rate_tables(model: Model) -> tuple[np.ndarray, ...]:
     var_idx = np.array([x for v in var_lists for x in v], dtype=np.int64)
     tab_ptr = np.cumsum([0] + [t.shape[0] for t in tables]).astype(np.int64)
     tab = np.concatenate(tables) if tables else np.zeros(0)
-    readers: list[list[int]] = [[] for _ in model.nodes]
+    readers: list[list[tuple[int, int]]] = [[] for _ in model.nodes]
     for i, variables in enumerate(var_lists):
-        for v in variables:
-            readers[v].append(i)
+        for position, v in enumerate(variables):
+            readers[v].append((i, 1 << position))
+    for r in readers:
+        r.sort()
     dep_ptr = np.cumsum([0] + [len(r) for r in readers]).astype(np.int64)
-    dep_idx = np.array([x for r in readers for x in sorted(r)], dtype=np.int64)
-    return var_ptr, var_idx, tab_ptr, tab, dep_ptr, dep_idx
+    dep_idx = np.array([d for r in readers for d, _ in r], dtype=np.int64)
+    dep_bit = np.array([b for r in readers for _, b in r], dtype=np.int64)
+    return var_ptr, var_idx, tab_ptr, tab, dep_ptr, dep_idx, dep_bit
 
 
 def _set_bit(words: np.ndarray, i: int) -> None:
@@ -289,7 +294,7 @@ def compile_model(model: Model) -> CompiledModel:
         msg = "cannot simulate a model without nodes"
         raise SimulationError(msg)
     n_words = (n + 63) // 64
-    var_ptr, var_idx, tab_ptr, tab, dep_ptr, dep_idx = _rate_tables(model)
+    var_ptr, var_idx, tab_ptr, tab, dep_ptr, dep_idx, dep_bit = _rate_tables(model)
     base, choice_ptr, choice_cum, choice_state = _initial_arrays(model, n_words)
     observed = np.array([i for i, node in enumerate(model.nodes) if node.observed], dtype=np.int64)
     obs_index = np.full(n, -1, dtype=np.int64)
@@ -306,6 +311,7 @@ def compile_model(model: Model) -> CompiledModel:
         tab=tab,
         dep_ptr=dep_ptr,
         dep_idx=dep_idx,
+        dep_bit=dep_bit,
         base_state=base,
         choice_ptr=choice_ptr,
         choice_cum=choice_cum,

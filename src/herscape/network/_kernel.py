@@ -11,7 +11,8 @@ Rates
     Each node ``i`` reads a sorted list of variables (node indices, always including ``i``).
     The bits of those variables, variable ``b`` at bit ``b``, index a table of floats that holds
     the node's current transition rate: ``rate_down`` when the node is ON, ``rate_up`` when it is
-    OFF, with ``@logic`` and every parameter already substituted.
+    OFF, with ``@logic`` and every parameter already substituted. Each node's current index is
+    kept and, when a node flips, toggled in the nodes that read it (one XOR and one load each).
 Choice of the next transition
     Rates are kept in groups of ``group`` nodes (:func:`group_size`, about sqrt(n)) with a sum
     per group; after a flip only the nodes that read the flipped node are re-evaluated and only
@@ -117,20 +118,14 @@ def _bit(state: np.ndarray, i: int) -> int:
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _rate(
-    state: np.ndarray,
-    i: int,
-    var_ptr: np.ndarray,
-    var_idx: np.ndarray,
-    tab_ptr: np.ndarray,
-    tab: np.ndarray,
-) -> float:
+def _table_index(state: np.ndarray, i: int, var_ptr: np.ndarray, var_idx: np.ndarray) -> int:
+    """Index of node ``i``'s rate table in ``state``."""
     index = 0
     start = var_ptr[i]
     for p in range(start, var_ptr[i + 1]):
         v = var_idx[p]
         index |= int((state[v >> 6] >> np.uint64(v & 63)) & _U1) << (p - start)
-    return tab[tab_ptr[i] + index]
+    return index
 
 
 @njit(nogil=True, cache=True)
@@ -157,18 +152,6 @@ def _draw_initial(
                 break
         for w in range(n_words):
             state[w] |= choice_state[chosen, w]
-
-
-@njit(nogil=True, cache=True)
-def _grow(seg_state: np.ndarray, seg_time: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Double the capacity of the segment buffers."""
-    n_seg = seg_time.shape[0]
-    cap = 2 * n_seg + 16
-    new_state = np.zeros((cap, seg_state.shape[1]), dtype=np.uint64)
-    new_state[:n_seg] = seg_state
-    new_time = np.zeros((cap, 2), dtype=np.float64)
-    new_time[:n_seg] = seg_time
-    return new_state, new_time
 
 
 @njit(nogil=True, cache=True)
@@ -200,6 +183,7 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     tab: np.ndarray,
     dep_ptr: np.ndarray,
     dep_idx: np.ndarray,
+    dep_bit: np.ndarray,
     base_state: np.ndarray,
     choice_ptr: np.ndarray,
     choice_cum: np.ndarray,
@@ -211,6 +195,7 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     n_windows: int,
     final_only: bool,
     record_from: float,
+    seg_capacity: int,
     group: int,
 ):
     """Run trajectories ``first .. first + count - 1`` and return their raw accumulators.
@@ -223,8 +208,9 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
         Run seed; trajectory ``j`` is seeded from ``(seed, j)``.
     var_ptr, var_idx, tab_ptr, tab
         Rate tables (see the module docstring).
-    dep_ptr, dep_idx
-        For node ``j``, the nodes whose rate reads ``j`` (including ``j``).
+    dep_ptr, dep_idx, dep_bit
+        For node ``j``, the nodes whose rate reads ``j`` (including ``j``) and the bit ``j``
+        sets in their table index.
     base_state, choice_ptr, choice_cum, choice_state
         Initial state: fixed bits, then per random group cumulative weights and the bits each
         choice sets.
@@ -235,8 +221,10 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
         Simulated time, window length and number of windows.
     final_only
         Only record final states (no occupancy, no segments).
-    record_from
-        Record observed-state segments that end after this time.
+    record_from, seg_capacity
+        Record observed-state segments that end after this time, at most ``seg_capacity`` of
+        them (the count returned may exceed it: then run the block again with more room; the
+        result is the same since every trajectory has its own random stream).
     group
         Nodes per partial rate sum.
 
@@ -244,8 +232,9 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     -------
     tuple
         ``partial`` and ``step`` occupancy accumulators (observed nodes x windows(+1)),
-        segment states and times (observed state changes, ``n_seg`` rows used), the final
-        state of each trajectory and whether it ended in a fixed point.
+        segment states and times (observed state changes, ``min(n_seg, seg_capacity)`` rows
+        used), ``n_seg``, the final state of each trajectory and whether it ended in a fixed
+        point.
     """
     n_nodes = var_ptr.shape[0] - 1
     n_words = base_state.shape[0]
@@ -260,13 +249,17 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     else:
         partial = np.zeros((n_obs, n_windows), dtype=np.float64)
         step = np.zeros((n_obs, n_windows + 1), dtype=np.float64)
-    seg_state = np.zeros((0 if final_only else 2 * count, n_words), dtype=np.uint64)
-    seg_time = np.zeros((0 if final_only else 2 * count, 2), dtype=np.float64)
+    if final_only:
+        seg_capacity = 0
+    seg_state = np.zeros((seg_capacity, n_words), dtype=np.uint64)
+    seg_time = np.zeros((seg_capacity, 2), dtype=np.float64)
     n_seg = 0
     finals = np.zeros((count, n_words), dtype=np.uint64)
     fixed = np.zeros(count, dtype=np.bool_)
     state = np.zeros(n_words, dtype=np.uint64)
     rates = np.zeros(n_groups * group, dtype=np.float64)
+    index = np.zeros(n_nodes, dtype=np.int64)
+    group_of = np.arange(n_nodes) // group
     gsum = np.zeros(n_groups, dtype=np.float64)
     rng = np.zeros(4, dtype=np.uint64)
 
@@ -279,7 +272,8 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
                 if o >= 0 and _bit(state, i):
                     _occupy(partial, step, o, 0.0, 1.0, tick, n_windows)
         for i in range(n_nodes):
-            rates[i] = _rate(state, i, var_ptr, var_idx, tab_ptr, tab)
+            index[i] = _table_index(state, i, var_ptr, var_idx)
+            rates[i] = tab[tab_ptr[i] + index[i]]
         total = 0.0
         for g in range(n_groups):
             s = 0.0
@@ -316,12 +310,11 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
             o = obs_index[node]
             if o >= 0 and not final_only:
                 if t > record_from:
-                    if n_seg == seg_time.shape[0]:
-                        seg_state, seg_time = _grow(seg_state, seg_time)
-                    for w in range(n_words):
-                        seg_state[n_seg, w] = state[w] & obs_mask[w]
-                    seg_time[n_seg, 0] = seg_start
-                    seg_time[n_seg, 1] = t
+                    if n_seg < seg_capacity:
+                        for w in range(n_words):
+                            seg_state[n_seg, w] = state[w] & obs_mask[w]
+                        seg_time[n_seg, 0] = seg_start
+                        seg_time[n_seg, 1] = t
                     n_seg += 1
                 seg_start = t
                 sign = -1.0 if _bit(state, node) else 1.0
@@ -330,10 +323,11 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
             # re-evaluate the nodes that read the flipped one, then their groups
             for p in range(dep_ptr[node], dep_ptr[node + 1]):
                 d = dep_idx[p]
-                rates[d] = _rate(state, d, var_ptr, var_idx, tab_ptr, tab)
+                index[d] ^= dep_bit[p]
+                rates[d] = tab[tab_ptr[d] + index[d]]
             prev_g = -1
             for p in range(dep_ptr[node], dep_ptr[node + 1]):
-                dg = dep_idx[p] // group
+                dg = group_of[dep_idx[p]]
                 if dg != prev_g:
                     s = 0.0
                     for i in range(dg * group, (dg + 1) * group):
@@ -344,14 +338,13 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
             for g2 in range(n_groups):
                 total += gsum[g2]
         if not final_only:
-            if n_seg == seg_time.shape[0]:
-                seg_state, seg_time = _grow(seg_state, seg_time)
-            for w in range(n_words):
-                seg_state[n_seg, w] = state[w] & obs_mask[w]
-            seg_time[n_seg, 0] = seg_start
-            seg_time[n_seg, 1] = max_time
+            if n_seg < seg_capacity:
+                for w in range(n_words):
+                    seg_state[n_seg, w] = state[w] & obs_mask[w]
+                seg_time[n_seg, 0] = seg_start
+                seg_time[n_seg, 1] = max_time
             n_seg += 1
         for w in range(n_words):
             finals[j, w] = state[w]
         fixed[j] = is_fixed
-    return partial, step, seg_state[:n_seg], seg_time[:n_seg], finals, fixed
+    return partial, step, seg_state, seg_time, n_seg, finals, fixed

@@ -161,9 +161,16 @@ def _run_blocks(  # noqa: PLR0913 - the kernel settings, passed through
 
     def block(first: int) -> tuple[np.ndarray, ...]:
         count = min(BLOCK_SIZE, n - first)
-        return run_block(
-            first, count, seed64, *args, max_time, tick, n_windows, final_only, record_from, group
-        )
+        capacity = 2 * count + 16 if record_from > 0 else 32 * count
+        while True:
+            out = run_block(
+                first, count, seed64, *args, max_time, tick, n_windows, final_only,
+                record_from, capacity, group,
+            )  # fmt: skip
+            n_seg = int(out[4])
+            if n_seg <= capacity:  # else: run the block again with room for every segment
+                return (out[0], out[1], out[2][:n_seg], out[3][:n_seg], out[5], out[6])
+            capacity = n_seg
 
     starts = range(0, n, BLOCK_SIZE)
     if threads == 1 or len(starts) == 1:
