@@ -104,6 +104,7 @@ _EXON_WORDS = {
     "nonsense": "nonsense", "inframe delins": "inframe_delins",
 }
 _DELTA16 = re.compile(r"^(?:HER2|ERBB2|HER-2)\s*[-_ ]?\s*(?:Δ|delta|d|del)\s*16$", re.I)
+_SYNONYMOUS = re.compile(r"\s\S*\d+=$")  # "KRAS G12=": a synonymous change, not a marker
 _EXON = re.compile(r"^exons?\s*(\d+)\s*(.*)$")
 _CODON = re.compile(r"^codons?\s*(\d+)\s*(?:mutation|mutated|mutant)?$")
 
@@ -257,7 +258,7 @@ def parse_alteration(text: str, *, gene: str | None = None,  # noqa: PLR0912 - o
         if symbol is None:
             raise ValueError(_unknown_gene(gene))
         return _gene_part(symbol, s, vocab)
-    if "=" in s:
+    if "=" in s and not _SYNONYMOUS.search(s):
         name, _, value = s.partition("=")
         if not name.strip() or not value.strip():
             msg = f"marker {s!r} needs NAME=VALUE"
