@@ -32,6 +32,7 @@ __all__ = [
     "Readouts",
     "Response",
     "growth_of",
+    "influence_edges",
     "model_response",
     "readouts",
     "select_context",
@@ -198,7 +199,7 @@ def _signed_inputs(expr, sign: bool = True) -> Iterable[tuple[str, bool]]:
 
 
 @lru_cache(maxsize=4)
-def _edges(erbb: ErbbModel) -> dict[str, list[tuple[str, bool]]]:
+def influence_edges(erbb: ErbbModel) -> dict[str, list[tuple[str, bool]]]:
     """Signed influence edges: source -> [(target, positive?)]."""
     out: dict[str, list[tuple[str, bool]]] = {}
     inputs = erbb.inputs
@@ -223,7 +224,7 @@ def active_path(erbb: ErbbModel, starts: Sequence[dict[str, float]], treated: Re
     ends at Proliferation or Survival; otherwise it starts at a drug node and ends at the readout
     the drug switched off.
     """
-    edges = _edges(erbb)
+    edges = influence_edges(erbb)
     names = erbb.curated.readouts
     on = {n for n, p in treated.nodes.items() if p >= ON_LEVEL}
     goals = {names["proliferation"], "Survival"}

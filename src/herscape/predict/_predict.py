@@ -20,11 +20,17 @@ from herscape.knowledge import KnowledgeBase, Regimen
 from herscape.knowledge._format import format_numbers
 from herscape.knowledge._holds import PatternEvaluator
 from herscape.knowledge._match import Matcher
-from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms
+from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms, parse_pattern
 from herscape.knowledge._store import data_hash, kb_from_store
 from herscape.network._curated import ErbbModel, load_erbb_model
 from herscape.network._perturb import Perturbation, drug_actions, load_rules, perturbation_for
-from herscape.network._response import DEFAULT_SAMPLES, Response, active_path, model_response
+from herscape.network._response import (
+    DEFAULT_SAMPLES,
+    Response,
+    active_path,
+    influence_edges,
+    model_response,
+)
 from herscape.predict._cite import citations, numbers_dict
 from herscape.predict._regimens import drug_family, relevance
 from herscape.predict._strategies import (
@@ -136,6 +142,16 @@ def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
     return out
 
 
+#: Below this probability under the planned regimen a node counts as off for the screen.
+OFF_LEVEL = 0.05
+
+
+def _can_act(engine: Engine, drug_node: str, treated: dict[str, float]) -> bool:
+    """Whether an add-on acting through ``drug_node`` can change the treated state."""
+    targets = influence_edges(engine.erbb).get(drug_node, [])
+    return any(positive or treated.get(t, 1.0) >= OFF_LEVEL for t, positive in targets)
+
+
 def _rule_genes(pattern) -> set[str]:
     out = set()
     for atom in atoms(pattern):
@@ -180,9 +196,12 @@ def _mechanisms(engine: Engine, profile: Profile, matches, evidence: Sequence[Ev
         path: tuple[str, ...] = ()
         if resp is not None:
             genes = set(mech.genes) | set(mech.model_nodes)
-            starts = {n: v for rule, pat in held if _rule_genes(pat) & genes for n, v in rule.set.items()}
-            if starts:
-                path = active_path(engine.erbb, [starts], resp.treated, resp.drug_nodes)
+            own = {str(a) for b in mech.biomarkers for a in atoms(parse_pattern(b))}
+            first = {n: v for rule, pat in held if {str(a) for a in atoms(pat)} & own
+                     for n, v in rule.set.items()}
+            second = {n: v for rule, pat in held if _rule_genes(pat) & genes for n, v in rule.set.items()}
+            if first or second:
+                path = active_path(engine.erbb, [first, second], resp.treated, resp.drug_nodes)
         out.append(MechanismHit(
             id=mid, name=mech.name, category=str(mech.category), timing=label,
             therapies=tuple(mech.therapies), path=path, evidence=tuple(sorted(found[mid])),
@@ -299,7 +318,10 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
     if screen != "none":
         modelled = lambda d: bool(engine.drug_nodes(d))  # noqa: E731 - a one-line predicate
         cands += substitute_candidates(planned, kb, modelled)
-        cands += screen_candidates(planned, engine.addons(), pairs=screen == "full")
+        addons = engine.addons()
+        if resp is not None:  # an inhibitor of nodes already off under the plan cannot help
+            addons = [(d, n) for d, n in addons if _can_act(engine, n, resp.treated.nodes)]
+        cands += screen_candidates(planned, addons, pairs=screen == "full")
     _simulate_candidates(engine, cands, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
                          progress=progress)
     th = engine.erbb.curated.thresholds

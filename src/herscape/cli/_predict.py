@@ -1,0 +1,129 @@
+"""``herscape predict``: verdict, mechanisms and ranked strategies for a profile and a therapy."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from herscape.cli import app, err_console, out_console
+from herscape.cli._kb import write_atomically
+from herscape.errors import UsageError
+from herscape.predict import SCREENS, predict
+from herscape.predict._batch import predict_batch
+from herscape.profile._read import read_profiles
+
+
+class _Format(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    html = "html"
+    pdf = "pdf"
+
+
+def _write_bytes(data: bytes, out: Path) -> None:
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _batch(batch: Path, fmt: _Format, out: Path | None, screen: str) -> None:
+    if fmt not in (_Format.jsonl, _Format.json):
+        raise UsageError("--batch writes --format jsonl (one JSON object per line)", field="--format",
+                         value=str(fmt))
+    lines, bad = [], []
+    for obj, ok in predict_batch(batch, screen=screen):
+        lines.append(json.dumps(obj, ensure_ascii=False))
+        if not ok:
+            bad.append(f"line {obj['error']['line']} (id {obj['id']}): {obj['error']['message']}")
+    write_atomically("\n".join(lines) + "\n", out)
+    if bad:
+        for b in bad:
+            err_console.print(f"[red]error:[/] {batch}: {b}", highlight=False)
+        raise typer.Exit(2)
+
+
+@app.command("predict")
+def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
+    inputs: Annotated[list[Path] | None, typer.Argument(help="profile files (MAF, VCF, CNA, JSON, ...)")] = None,
+    tumor_type: Annotated[str | None, typer.Option("--tumor-type", help="OncoTree code, e.g. COADREAD")] = None,
+    therapy: Annotated[str | None, typer.Option("--therapy", help="drugs joined by '+', any synonym")] = None,
+    alteration: Annotated[list[str] | None, typer.Option("--alteration", help="e.g. 'KRAS G12D' (repeatable)")] = None,
+    marker: Annotated[list[str] | None, typer.Option("--marker", help="NAME=VALUE, e.g. AREG=low (repeatable)")] = None,
+    prior_therapy: Annotated[list[str] | None, typer.Option("--prior-therapy", help="REGIMEN[:progressed]")] = None,
+    fmt: Annotated[_Format, typer.Option("--format", help="text, json, html, pdf (jsonl with --batch)")] = _Format.text,
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (default stdout; needed for pdf)")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="queries TSV: id, tumor_type, therapy, alterations, markers")] = None,
+    sample: Annotated[str | None, typer.Option("--sample", help="the sample to use from a multi-sample file")] = None,
+    screen: Annotated[str, typer.Option("--screen", help=f"strategy screen: {', '.join(SCREENS)}")] = "default",
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="predict despite inputs that are not understood")] = False,
+) -> None:
+    """Will this tumour resist the therapy, why, and what to do instead."""
+    if batch is not None:
+        _batch(batch, fmt, out, screen)
+        return
+    if not therapy:
+        raise UsageError("--therapy is required (e.g. --therapy cetuximab)", field="--therapy")
+    result = read_profiles(list(inputs or []), tumor_type=tumor_type, alterations=alteration or [],
+                           markers=marker or [], prior_therapies=prior_therapy or [],
+                           skip_bad=skip_bad)
+    profiles = list(result.profiles)
+    if sample is not None:
+        profiles = [p for p in profiles if p.sample_id == sample]
+        if not profiles:
+            raise UsageError(f"no sample {sample!r} in the input", field="--sample", value=sample)
+    if not profiles:
+        raise UsageError("no profile given: name a file or use --alteration/--marker", field="inputs")
+    bad = [u for p in profiles for u in p.unrecognized]
+    if bad and not skip_bad:
+        listing = "; ".join(f"{u.input!r}: {u.reason}" for u in bad[:10])
+        raise UsageError(f"{len(bad)} input(s) not understood (use --skip-bad to predict without "
+                         f"them): {listing}", field="alteration", value=bad[0].input)
+    if len(profiles) > 1 and fmt in (_Format.html, _Format.pdf, _Format.text):
+        ids = ", ".join(p.sample_id for p in profiles[:8])
+        raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample "
+                         "or use --format json", field="--sample")
+    preds = []
+    with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        for profile in profiles:
+            task = bar.add_task(f"screening strategies for {profile.sample_id}", total=None)
+            preds.append(predict(profile, therapy, screen=screen,
+                                 progress=lambda done, total, t=task: bar.update(t, completed=done, total=total)))
+    _emit([p.to_dict() for p in preds], fmt, out)
+
+
+def _emit(dicts: list[dict], fmt: _Format, out: Path | None) -> None:
+    from herscape import report
+
+    if fmt in (_Format.json, _Format.jsonl):
+        if fmt is _Format.jsonl:
+            text = "\n".join(json.dumps(d, ensure_ascii=False) for d in dicts) + "\n"
+        else:
+            text = json.dumps(dicts[0] if len(dicts) == 1 else dicts, indent=1, ensure_ascii=False) + "\n"
+        write_atomically(text, out)
+    elif fmt is _Format.html:
+        write_atomically(report.render_html(dicts[0]), out)
+    elif fmt is _Format.pdf:
+        if out is None:
+            raise UsageError("--format pdf needs --out FILE", field="--out")
+        _write_bytes(report.render_pdf(dicts[0]), out)
+    elif out is not None:
+        from rich.console import Console
+
+        with out.open("w", encoding="utf-8") as fh:
+            report.render_text(dicts[0], Console(file=fh, width=120, soft_wrap=True))
+    else:
+        report.render_text(dicts[0], out_console)
