@@ -282,7 +282,11 @@ def _cfg_node_attr(stream: TokenStream, state: _CfgState, node_tok: Token) -> No
     key = attr.text.lower()
     if key == "istate":
         if 0.0 < value < 1.0:
-            msg = f"{name}.istate = {value} is ambiguous; write [{name}].istate = {1 - value}[0], {value}[1];"
+            msg = (
+                f"{name}.istate = {format_number(value)} is ambiguous (MaBoSS reads any non-zero "
+                f"value as ON); write {name}.istate = 1; or, for a probability, "
+                f"[{name}].istate = {format_number(1 - value)}[0], {format_number(value)}[1];"
+            )
             raise _err(msg, src, value_tok)
         _forget_initial(state, [name])
         if value >= 0:
