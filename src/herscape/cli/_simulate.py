@@ -41,21 +41,15 @@ def load_model_files(paths: list[Path]) -> Model:
     Model
         The model (reader errors propagate as :class:`~herscape.errors.ModelError`).
     """
-    from herscape import network
+    from herscape.network import read_model
 
-    suffixes = [p.suffix.lower() for p in paths]
-    if suffixes[0] == ".bnd" and all(s == ".cfg" for s in suffixes[1:]):
-        cfg = paths[1:] if len(paths) > 1 else None
-        return network.read_maboss(paths[0], cfg)
-    if len(paths) == 1 and suffixes[0] == ".bnet":
-        return network.read_bnet(paths[0])
-    if len(paths) == 1 and suffixes[0] in (".sbml", ".xml"):
-        return network.read_sbml(paths[0])
-    msg = (
-        "MODEL must be a .bnd file optionally followed by .cfg files, one .bnet file or one "
-        f"SBML-qual file (.sbml/.xml); got {[str(p) for p in paths]!r}"
-    )
-    raise UsageError(msg, field="MODEL", value=[str(p) for p in paths])
+    if any(p.suffix.lower() != ".cfg" for p in paths[1:]):
+        msg = (
+            "MODEL must be a .bnd file optionally followed by .cfg files, one .bnet file or one "
+            f"SBML-qual file (.sbml/.xml); got {[str(p) for p in paths]!r}"
+        )
+        raise UsageError(msg, field="MODEL", value=[str(p) for p in paths])
+    return read_model(paths[0], paths[1:])
 
 
 def parse_mutation(text: str) -> Mutation:
