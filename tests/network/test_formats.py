@@ -273,3 +273,15 @@ def test_sbml_thresholds_default_one_and_names():
     assert m.node("B").logic == Var("B")
     assert m.node("B").description == "gene B"
     assert m.initial == {"A": 1.0}
+
+
+def test_cfg_without_settings_gets_maboss_defaults():
+    from herscape.network._maboss import MABOSS_DEFAULT_SETTINGS
+
+    m = parse_maboss("Node A { logic = A; }", "A.istate = 1;")
+    assert m.settings == MABOSS_DEFAULT_SETTINGS
+    assert (m.settings.time_tick, m.settings.max_time, m.settings.sample_count) == (
+        0.5,
+        1000.0,
+        10000,
+    )

@@ -21,7 +21,8 @@ behaves the same.
 ``use_glibcrandgen``, ``use_mtrandgen``, ``display_traj``, ``statdist_traj_count``,
 ``statdist_cluster_threshold``, ``statdist_similarity_cache_max_size``, ``init_pop``),
 ``NODE.istate``, ``NODE.is_internal``, ``NODE.refstate`` and joint
-``[A, B].istate = p[0, 1], q[1, 0];``. Anything else is a :class:`~herscape.errors.ModelError`
+``[A, B].istate = p[0, 1], q[1, 0];``. Settings a file leaves out take MaBoSS's defaults
+(:data:`MABOSS_DEFAULT_SETTINGS`); the writer always writes every setting. Anything else is a :class:`~herscape.errors.ModelError`
 naming the file, line and column.
 """
 
@@ -52,6 +53,7 @@ from herscape.network._model import (
 )
 
 __all__ = [
+    "MABOSS_DEFAULT_SETTINGS",
     "format_bnd",
     "format_cfg",
     "parse_maboss",
@@ -76,6 +78,11 @@ _SETTINGS: dict[str, tuple[str, type]] = {
     "statdist_similarity_cache_max_size": ("statdist_similarity_cache_max_size", int),
     "init_pop": ("init_pop", int),
 }
+
+
+#: The settings MaBoSS (cmaboss 1.0) uses for anything a ``.cfg`` file leaves out; the reader
+#: starts from these, not from herscape's :class:`Settings` defaults.
+MABOSS_DEFAULT_SETTINGS = Settings(time_tick=0.5, max_time=1000.0, sample_count=10_000)
 
 
 def _err(msg: str, source: str | None, tok: Token) -> ModelError:
@@ -449,7 +456,7 @@ def parse_maboss(
         parameters=state.parameters,
         initial=state.initial,
         joint_initial=tuple(state.joint),
-        settings=dataclasses.replace(Settings(), **state.settings),  # type: ignore[arg-type]
+        settings=dataclasses.replace(MABOSS_DEFAULT_SETTINGS, **state.settings),  # type: ignore[arg-type]
         name=name,
         source=bnd_source,
     )

@@ -628,9 +628,11 @@ class JointInitialState:
 class Settings:
     """Simulation settings (MaBoSS ``.cfg`` run parameters).
 
-    Defaults are MaBoSS's. Settings the herscape engine does not use (``use_physrandgen``,
-    ``display_traj``, ``statdist_*``, ``init_pop``) are kept so files round-trip; the engine
-    always uses a seeded pseudo-random generator.
+    Defaults are herscape's (short runs for a model built in code). MaBoSS's own defaults
+    differ (``time_tick=0.5``, ``max_time=1000``, ``sample_count=10000``); the MaBoSS reader
+    uses those for settings a ``.cfg`` file leaves out. Settings the herscape engine does not
+    use (``use_physrandgen``, ``display_traj``, ``statdist_*``, ``init_pop``) are kept so files
+    round-trip; the engine always uses a seeded pseudo-random generator.
 
     Parameters
     ----------
