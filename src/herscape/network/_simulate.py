@@ -275,7 +275,7 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
         raise SimulationError(msg, field="discrete_time", value=True)
     perturbed = apply_mutations(model, mutations, scales) if (mutations or scales) else model
     cm = compile_model(perturbed)
-    n_windows = max(1, math.ceil(t_max / tick - 1e-9))
+    n_windows = max(1, math.floor(t_max / tick + 1e-9))  # MaBoSS drops a partial last window
     record_from = 0.0 if record_states else (n_windows - 1) * tick
     blocks = _run_blocks(
         cm, n, seed_value, t_max, tick, n_windows, final_only, record_from, n_threads
