@@ -37,7 +37,9 @@ from herscape.cli import _predict  # noqa: E402, F401
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map herscape errors to exit code 2 with a one-line message."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:  # typer.Exit(code) is returned, not raised, here
+            return code
     except HerscapeError as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
         for problem in getattr(exc, "problems", [])[:200]:

@@ -104,13 +104,19 @@ def load_rules(path: Path | None = None) -> tuple[tuple[PerturbationRule, Patter
     for i, rule in enumerate(doc.rules):
         for name in [*rule.fraction.values(), *rule.scale_up.values(), *rule.scale_down.values()]:
             if name not in doc.parameters:
-                raise ModelError(f"rule {i + 1} ({rule.pattern!r}) names unknown parameter {name!r}",
-                                 source=str(path), field="parameters", value=name)
-        resolved = rule.model_copy(update={
-            "fraction": {k: doc.parameters[v].value for k, v in rule.fraction.items()},
-            "scale_up": {k: doc.parameters[v].value for k, v in rule.scale_up.items()},
-            "scale_down": {k: doc.parameters[v].value for k, v in rule.scale_down.items()},
-        })
+                raise ModelError(
+                    f"rule {i + 1} ({rule.pattern!r}) names unknown parameter {name!r}",
+                    source=str(path),
+                    field="parameters",
+                    value=name,
+                )
+        resolved = rule.model_copy(
+            update={
+                "fraction": {k: doc.parameters[v].value for k, v in rule.fraction.items()},
+                "scale_up": {k: doc.parameters[v].value for k, v in rule.scale_up.items()},
+                "scale_down": {k: doc.parameters[v].value for k, v in rule.scale_down.items()},
+            }
+        )
         out.append((resolved, parse_pattern(rule.pattern)))
     return tuple(out)
 
@@ -179,7 +185,10 @@ def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel) -> list[DrugAction
                 basis = basis or f"class {drug.drug_class}"
         unknown = [n for n in nodes if n not in inputs]
         if unknown:
-            raise ModelError(f"drug action of {drug.id!r} names unknown model nodes {unknown}",
-                             field="drug_actions", value=drug.id)
+            raise ModelError(
+                f"drug action of {drug.id!r} names unknown model nodes {unknown}",
+                field="drug_actions",
+                value=drug.id,
+            )
         out.append(DrugAction(drug.id, tuple(nodes), basis or "no target in the model"))
     return out

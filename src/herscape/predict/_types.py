@@ -147,7 +147,8 @@ class Prediction:
     provenance: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The JSON form (plain dicts, lists, strings and numbers)."""
+        return _plain({
             "schema_version": SCHEMA_VERSION,
             "query": self.query,
             "verdict": self.verdict,
@@ -160,4 +161,13 @@ class Prediction:
             "strategies": [s.to_dict() for s in self.strategies],
             "unrecognized": list(self.unrecognized),
             "provenance": self.provenance,
-        }
+        })
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists, recursively, so the result is what ``json.loads`` would give."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,115 @@
+"""predict(): verdicts, mechanisms and top strategies on documented cases; the JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from herscape.errors import UsageError
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "src/herscape/predict/schema/"
+                     "prediction.schema.json").read_text())
+WT_CRC = ["KRAS wild-type", "NRAS wild-type", "BRAF wild-type"]
+
+
+def _top(pred) -> tuple[str, ...]:
+    return next(s.regimen for s in pred.strategies if s.recommended)
+
+
+CASES = [
+    # alterations, markers, tumour type, therapy, expected verdict, expected top regimen (or None)
+    (WT_CRC, [], "COADREAD", "cetuximab", "sensitive", None),
+    (["BRAF V600E", "KRAS wild-type", "NRAS wild-type"], [], "COADREAD", "cetuximab", "resistant",
+     ("binimetinib", "cetuximab", "encorafenib")),
+    (["KRAS G12D"], [], "COADREAD", "cetuximab", "resistant", None),
+    (["NRAS Q61K"], [], "COADREAD", "panitumumab", "resistant", None),
+    (["ERBB2 amplification"], ["p95HER2=positive"], "BRCA", "trastuzumab", "resistant", None),
+    (["ERBB2 amplification", "HRAS G12V"], [], "BRCA", "lapatinib", "resistant", ("lapatinib", "U0126")),
+    (["ERBB2 amplification"], [], "BRCA", "trastuzumab", "sensitive", None),
+]
+
+
+@pytest.mark.parametrize(("alts", "markers", "tumor", "therapy", "verdict", "top"), CASES)
+def test_documented_verdicts(run, alts, markers, tumor, therapy, verdict, top) -> None:
+    pred = run(alts, tumor, therapy, markers=markers)
+    assert pred.verdict == verdict, pred.summary
+    if top is not None:
+        assert _top(pred) == top, [s.regimen for s in pred.strategies[:5]]
+    jsonschema.validate(pred.to_dict(), SCHEMA)
+
+
+def test_braf_v600e_explained(run) -> None:
+    pred = run(["BRAF V600E", "KRAS wild-type", "NRAS wild-type"], "COADREAD", "cetuximab")
+    assert pred.basis == "clinical evidence"
+    assert any(m.id == "braf_v600e" for m in pred.mechanisms)
+    assert pred.model.active_path[:2] == ("BRAF_V600E", "BRAF")
+    beacon = pred.strategies[0]
+    assert beacon.evidence_level == "A" and beacon.numbers.get("orr") == 26
+    assert any(c.url and "NEJMoa1908075" in c.url for c in beacon.sources)
+    not_recommended = [s for s in pred.strategies if not s.recommended]
+    assert all(s.reason_not_recommended for s in not_recommended)
+
+
+def test_acquired_s492r_ranks_panitumumab_first(run) -> None:
+    pred = run(["EGFR S492R", *WT_CRC], "COADREAD", "cetuximab", prior=["cetuximab:progressed"])
+    assert pred.verdict == "resistant"
+    mech = {m.id: m for m in pred.mechanisms}
+    assert mech["egfr_ectodomain_mutation"].timing == "acquired"
+    assert _top(pred) == ("panitumumab",)
+    assert pred.model.active_path[0] == "EGFR_epi_A"
+
+
+def test_without_prior_therapy_timing_is_not_acquired(run) -> None:
+    pred = run(["EGFR S492R", *WT_CRC], "COADREAD", "cetuximab")
+    mech = {m.id: m for m in pred.mechanisms}
+    assert mech["egfr_ectodomain_mutation"].timing != "acquired"
+
+
+def test_panitumumab_works_on_s492r(run) -> None:
+    pred = run(["EGFR S492R", *WT_CRC], "COADREAD", "panitumumab")
+    assert pred.model.verdict == "sensitive"
+
+
+def test_negative_evidence_is_not_recommended(run) -> None:
+    pred = run(["BRAF V600E", "KRAS wild-type", "NRAS wild-type"], "COADREAD", "cetuximab")
+    negatives = [s for s in pred.strategies if s.outcome == "negative"]
+    assert negatives, "seed 000 records failed BRAF strategies (e.g. vemurafenib + cetuximab)"
+    assert all(not s.recommended for s in negatives)
+    ranks = [s.rank for s in pred.strategies]
+    assert ranks == list(range(1, len(ranks) + 1))
+    first_not = min(s.rank for s in pred.strategies if not s.recommended)
+    assert all(s.recommended for s in pred.strategies if s.rank < first_not)
+
+
+def test_deterministic(engine) -> None:
+    from herscape.predict import predict
+    from herscape.profile._read import profile_from_strings
+
+    p = profile_from_strings(["PIK3CA H1047R"], tumor_type="COADREAD")
+    a = predict(p, "cetuximab", engine=engine, seed=7).to_dict()
+    b = predict(p, "cetuximab", engine=engine, seed=7).to_dict()
+    assert a == b
+
+
+@pytest.mark.parametrize(("therapy", "message"), [
+    ("cetuximab+fakeumab", r"unknown drug 'fakeumab' \(closest"),
+    ("", r"regimen '' must be drug names"),
+])
+def test_bad_therapy(run, therapy, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        run(["KRAS G12D"], "COADREAD", therapy)
+
+
+def test_unknown_tumor_type(engine) -> None:
+    from herscape.profile._read import profile_from_strings
+
+    with pytest.raises(UsageError, match="closest: COAD"):
+        profile_from_strings(["KRAS G12D"], tumor_type="COADX")
+
+
+def test_synonyms_resolve(run) -> None:
+    a = run(["KRAS G12D"], "COADREAD", "Erbitux")
+    assert a.query["regimen"] == ["cetuximab"]
