@@ -32,6 +32,7 @@ from herscape.cli import _annotate  # noqa: E402, F401
 from herscape.cli import _model  # noqa: E402, F401
 from herscape.cli import _simulate  # noqa: E402, F401
 from herscape.cli import _predict  # noqa: E402, F401
+from herscape.cli import _demo  # noqa: E402, F401
 
 
 def main(argv: list[str] | None = None) -> int:

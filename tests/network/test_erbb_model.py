@@ -1,0 +1,98 @@
+"""The curated ERBB resistance model: traceable, internally consistent, and biologically sane."""
+
+from __future__ import annotations
+
+import pytest
+
+from herscape._config import seeds_dir
+from herscape.knowledge._pattern import Marker, atoms
+from herscape.knowledge._seedcheck import quote_found
+from herscape.network._curated import load_erbb_model
+from herscape.network._perturb import Perturbation, _actions, load_rules, rule_parameters
+from herscape.network._response import model_response, readouts
+
+
+@pytest.fixture(scope="module")
+def erbb():
+    return load_erbb_model()
+
+
+def test_every_node_is_described_and_ruled(erbb) -> None:
+    for node in erbb.curated.nodes:
+        assert len(node.description) >= 5, node.name
+        assert node.input or node.rule, node.name
+    assert {"Proliferation", "Apoptosis", "ImmuneKill"} <= set(erbb.curated.readouts.values())
+
+
+def test_model_sources_stand_in_the_seeds(erbb) -> None:
+    seeds = seeds_dir()
+    if seeds is None:
+        pytest.skip("../shared/seeds is absent (tests read ../shared in place)")
+    refs = [(n.name, s) for n in erbb.curated.nodes for s in n.sources]
+    refs += [(c.id, s) for c in erbb.curated.contexts for s in c.sources]
+    refs += [(r.id, s) for r in erbb.curated.references for s in r.sources]
+    assert len(refs) >= 60
+    missing = [(name, s.seed, s.line, s.quote) for name, s in refs
+               if not quote_found(seeds, s.seed, s.line, s.quote)]
+    assert not missing
+
+
+def test_perturbation_rules_name_real_inputs(erbb) -> None:
+    inputs = erbb.inputs
+    names = {n.name for n in erbb.curated.nodes}
+    params = rule_parameters()
+    assert all(p.description for p in params.values())
+    for rule, pattern in load_rules():
+        assert set(rule.set) <= inputs, rule.pattern
+        assert set(rule.fraction) <= inputs, rule.pattern
+        assert set(rule.scale_up) | set(rule.scale_down) <= names, rule.pattern
+        assert rule.why, rule.pattern
+        assert atoms(pattern)
+
+
+def test_rule_markers_are_in_the_vocabulary(erbb, kb) -> None:
+    for rule, pattern in load_rules():
+        for atom in atoms(pattern):
+            if isinstance(atom, Marker):
+                assert kb.marker_problem(atom.name, atom.value) is None, rule.pattern
+
+
+def test_drug_actions_resolve(erbb, kb) -> None:
+    table = _actions()
+    drug_inputs = {n.name for n in erbb.curated.nodes if n.kind == "drug"}
+    for name, nodes in table.drugs.items():
+        assert kb.find_drug(name) is not None, name
+        assert set(nodes) <= drug_inputs, name
+    assert set(table.targets.values()) <= drug_inputs
+    assert set(table.classes.values()) <= drug_inputs
+
+
+def _si(erbb, inputs, drugs, tumor):
+    return model_response(erbb, Perturbation(inputs=inputs), drugs, lineage=[tumor], samples=1500)
+
+
+def test_reference_profiles_respond(erbb) -> None:
+    assert _si(erbb, {}, ["CTX_drug"], "COADREAD").verdict == "sensitive"
+    assert _si(erbb, {"ERBB2_high": 1}, ["TZB_drug"], "BRCA").verdict == "sensitive"
+    assert _si(erbb, {"BRAF_V600E": 1}, ["BRAFi_drug"], "MEL").verdict == "sensitive"
+
+
+def test_braf_feedback_contrast(erbb) -> None:
+    """Vemurafenib alone fails in BRAF V600E colorectal cancer (EGFR feedback), not in melanoma."""
+    crc = _si(erbb, {"BRAF_V600E": 1}, ["BRAFi_drug"], "COADREAD")
+    assert crc.verdict == "resistant"
+    assert crc.treated.nodes["EGFR"] > 0.3  # feedback relieved: EGFR back on
+    both = _si(erbb, {"BRAF_V600E": 1}, ["BRAFi_drug", "CTX_drug"], "COADREAD")
+    assert both.verdict == "sensitive"
+
+
+def test_sahin_igf1r_takes_over(erbb) -> None:
+    """Sahin 2009 in the model's terms: with HER2 blocked, IGF-1R keeps G1/S; blocking it too
+    restores the arrest."""
+    her2_blocked = readouts(erbb, {"AREG": 0, "EREG": 0, "ERBB2_high": 1, "IGF1": 1,
+                                   "HER2i_drug": 1, "EGFRi_drug": 1}, samples=1500)
+    both_blocked = readouts(erbb, {"AREG": 0, "EREG": 0, "ERBB2_high": 1, "IGF1": 1,
+                                   "HER2i_drug": 1, "EGFRi_drug": 1, "IGF1Ri_drug": 1}, samples=1500)
+    assert her2_blocked.nodes["IGF1R"] > 0.9
+    assert her2_blocked.proliferation > 0.9
+    assert both_blocked.proliferation < 0.05
