@@ -148,7 +148,7 @@ REJECTS = [
     ("Node A { logic = A }", "", "m.bnd", 1, 20, "expected ';'"),
     ("Node A { logic = A % 2; }", "", "m.bnd", 1, 20, "unexpected character '%'"),
     ("Node A { logic = f(A); }", "", "m.bnd", 1, 18, "function calls"),
-    ("Node A { logic = A; rate_up = @foo; }", "", "m.bnd", 1, 32, "unknown alias @foo"),
+    ("Node A { logic = A; rate_up = @foo; }", "", "m.bnd", 1, 32, "no attribute 'foo' for @foo"),
     ("Node A { rate_up = @logic ? 1 : 0; }", "", "m.bnd", 1, 6, "has no logic"),
     ("Node A { logic = A; }", "max_tme = 3;", "m.cfg", 1, 1, "unknown setting 'max_tme'"),
     ("Node A { logic = A; }", "B.istate = 1;", "m.cfg", 1, 1, "unknown node 'B'"),
@@ -285,3 +285,16 @@ def test_cfg_without_settings_gets_maboss_defaults():
         1000.0,
         10000,
     )
+
+
+def test_maboss_aliases_are_inlined_and_empty_blocks_are_inputs():
+    m = parse_maboss(
+        "Node A { logic = !A; k = 2 * $u; rate_up = @logic ? @k : 0; rate_down = @k; }\nNode B { }",
+        "$u = 3;",
+    )
+    a = m.node("A")
+    assert a.rate_up.format() == "@logic ? 2 * $u : 0"
+    assert a.rate_down.format() == "2 * $u"
+    assert m.node("B").logic == Var("B")
+    with pytest.raises(ModelError, match="refers to itself"):
+        parse_maboss("Node A { logic = A; x = @y; y = @x; }")

@@ -297,3 +297,12 @@ def test_check_model_lists_every_problem():
         "a state of length 1",
     ]:
         assert any(fragment in p for p in problems), fragment
+
+
+def test_transform_rewrites_top_down():
+    from herscape.network._model import transform
+
+    expr = Cond(And((A, B)), Arith("+", Param("u"), Num(1.0)), Neg(Var("C")))
+    out = transform(expr, lambda e: Num(9.0) if e == Param("u") else None)
+    assert str(out) == "A & B ? 9 + 1 : -C"
+    assert transform(expr, lambda e: None) == expr

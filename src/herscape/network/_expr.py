@@ -38,6 +38,7 @@ from herscape.network._model import (
     Compare,
     Cond,
     Const,
+    EvalContext,
     Expr,
     Neg,
     Not,
@@ -49,7 +50,7 @@ from herscape.network._model import (
     Xor,
 )
 
-__all__ = ["Dialect", "Token", "TokenStream", "parse_expression", "tokenize"]
+__all__ = ["Alias", "Dialect", "Token", "TokenStream", "parse_expression", "tokenize"]
 
 Dialect = Literal["maboss", "bnet"]
 
@@ -233,6 +234,26 @@ def tokenize(  # noqa: PLR0912, PLR0915 - one flat scanner loop reads best
     return tokens
 
 
+@dataclass(frozen=True, slots=True)
+class Alias(Expr):
+    """``@name`` for an attribute other than ``logic``: the value of the owning node's attribute.
+
+    Only the MaBoSS reader meets these; it replaces each by the attribute's expression (see
+    ``_maboss``), so no :class:`~herscape.network.Model` ever holds one.
+    """
+
+    name: str
+    line: int = 0
+    column: int = 0
+
+    def format(self) -> str:
+        return "@" + self.name
+
+    def evaluate(self, ctx: EvalContext) -> float:
+        msg = f"@{self.name} is only meaningful inside a MaBoSS node block"
+        raise ModelError(msg, line=self.line or None, column=self.column or None)
+
+
 class TokenStream:
     """A cursor over tokens with the expression grammar as methods.
 
@@ -393,12 +414,9 @@ class TokenStream:
         if self.at_op("@"):
             self.advance()
             name = self.expect_kind("name", "an attribute name after '@'")
-            if name.text != "logic":
-                msg = f"unknown alias @{name.text}; only @logic (or an attribute of the same node) is allowed"
-                raise ModelError(
-                    msg, source=self.source, line=name.line, column=name.column, value=name.text
-                )
-            return SelfLogic()
+            if name.text == "logic":
+                return SelfLogic()
+            return Alias(name.text, name.line, name.column)
         if self.at_op("("):
             self.advance()
             inner = self.expression(logic=logic)

@@ -11,7 +11,8 @@ What is read
 ------------
 ``.bnd``: ``Node NAME { attr = expr; ... }`` blocks (``Node`` in any case) with ``logic``,
 ``rate_up``, ``rate_down``, ``description = "..."``, and any other numeric attribute (kept in
-``Node.attributes``, e.g. ``max_rate``); the short forms ``NAME : expr;`` and ``NAME, expr``;
+``Node.attributes``, e.g. ``max_rate``; ``@name`` in an expression is replaced by the node's
+attribute ``name``, as MaBoSS evaluates it, while ``@logic`` stays ``SelfLogic``); the short forms ``NAME : expr;`` and ``NAME, expr``;
 comments ``//``, ``/* */`` and line-initial ``#``. A node without logic and without rates
 keeps its state (MaBoSS input node); it is read as ``logic = NAME`` with default rates, which
 behaves the same.
@@ -36,7 +37,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from herscape.errors import ModelError
-from herscape.network._expr import Token, TokenStream, tokenize
+from herscape.network._expr import Alias, Token, TokenStream, tokenize
 from herscape.network._model import (
     EvalContext,
     Expr,
@@ -49,6 +50,7 @@ from herscape.network._model import (
     default_rate_up,
     expr_nodes,
     format_number,
+    transform,
     uses_self_logic,
 )
 
@@ -188,7 +190,50 @@ def _parse_bnd_tokens(stream: TokenStream) -> list[_NodeDraft]:
     return drafts
 
 
+def _resolve_aliases(
+    expr: Expr, attrs: dict[str, Expr], draft: _NodeDraft, source: str | None, seen: frozenset[str]
+) -> Expr:
+    """Replace each ``@name`` by the expression of the node's attribute ``name``."""
+
+    def fn(e: Expr) -> Expr | None:
+        if not isinstance(e, Alias):
+            return None
+        if e.name not in attrs:
+            msg = f"node {draft.name!r} has no attribute {e.name!r} for @{e.name}"
+            raise ModelError(msg, source=source, line=e.line, column=e.column, value=e.name)
+        if e.name in seen:
+            msg = f"attribute @{e.name} of node {draft.name!r} refers to itself"
+            raise ModelError(msg, source=source, line=e.line, column=e.column, value=e.name)
+        return _resolve_aliases(attrs[e.name], attrs, draft, source, seen | {e.name})
+
+    return transform(expr, fn)
+
+
+def _inline_aliases(draft: _NodeDraft, source: str | None) -> None:
+    """Inline ``@attribute`` references in every expression of a node (MaBoSS aliases)."""
+    attrs: dict[str, Expr] = dict(draft.attributes)
+    for key, value in (
+        ("logic", draft.logic),
+        ("rate_up", draft.rate_up),
+        ("rate_down", draft.rate_down),
+    ):
+        if value is not None:
+            attrs[key] = value
+
+    def resolve(key: str, value: Expr) -> Expr:
+        return _resolve_aliases(value, attrs, draft, source, frozenset({key}))
+
+    if draft.logic is not None:
+        draft.logic = resolve("logic", draft.logic)
+    if draft.rate_up is not None:
+        draft.rate_up = resolve("rate_up", draft.rate_up)
+    if draft.rate_down is not None:
+        draft.rate_down = resolve("rate_down", draft.rate_down)
+    draft.attributes = [(k, resolve(k, v)) for k, v in draft.attributes]
+
+
 def _finish_node(draft: _NodeDraft, source: str | None) -> Node:
+    _inline_aliases(draft, source)
     logic, up, down = draft.logic, draft.rate_up, draft.rate_down
     if logic is None and up is None and down is None:
         logic = Var(draft.name)  # a MaBoSS input node: keeps its state

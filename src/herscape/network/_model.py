@@ -49,7 +49,7 @@ Each expression class implements ``format()`` (canonical MaBoSS-syntax text, als
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -87,6 +87,7 @@ __all__ = [
     "expr_params",
     "format_number",
     "substitute",
+    "transform",
     "uses_self_logic",
 ]
 
@@ -160,6 +161,13 @@ class Expr:
         """Direct sub-expressions."""
         return ()
 
+    def with_children(self, children: tuple[Expr, ...]) -> Expr:
+        """A copy of this node with ``children`` in place of :meth:`children` (same arity)."""
+        if children:
+            msg = f"{type(self).__name__} has no sub-expressions"
+            raise TypeError(msg)
+        return self
+
     def precedence(self) -> int:
         """Printing precedence; higher binds tighter."""
         return _PREC_ATOM
@@ -224,6 +232,10 @@ class Not(Expr):
     def children(self) -> tuple[Expr, ...]:
         return (self.operand,)
 
+    def with_children(self, children: tuple[Expr, ...]) -> Expr:
+        (operand,) = children
+        return Not(operand)
+
     def precedence(self) -> int:
         return _PREC_UNARY
 
@@ -249,6 +261,9 @@ class _NAry(Expr):
 
     def children(self) -> tuple[Expr, ...]:
         return self.operands
+
+    def with_children(self, children: tuple[Expr, ...]) -> Expr:
+        return type(self)(tuple(children))
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +372,10 @@ class Neg(Expr):
     def children(self) -> tuple[Expr, ...]:
         return (self.operand,)
 
+    def with_children(self, children: tuple[Expr, ...]) -> Expr:
+        (operand,) = children
+        return Neg(operand)
+
     def precedence(self) -> int:
         return _PREC_UNARY
 
@@ -400,6 +419,10 @@ class Arith(Expr):
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
 
+    def with_children(self, children: tuple[Expr, ...]) -> Expr:
+        left, right = children
+        return type(self)(self.op, left, right)
+
     def precedence(self) -> int:
         return _ARITH_PREC[self.op]
 
@@ -437,6 +460,10 @@ class Compare(Expr):
     def children(self) -> tuple[Expr, ...]:
         return (self.left, self.right)
 
+    def with_children(self, children: tuple[Expr, ...]) -> Expr:
+        left, right = children
+        return type(self)(self.op, left, right)
+
     def precedence(self) -> int:
         return _PREC_CMP
 
@@ -460,6 +487,10 @@ class Cond(Expr):
 
     def children(self) -> tuple[Expr, ...]:
         return (self.test, self.then, self.else_)
+
+    def with_children(self, children: tuple[Expr, ...]) -> Expr:
+        test, then, else_ = children
+        return Cond(test, then, else_)
 
     def precedence(self) -> int:
         return _PREC_COND
@@ -489,27 +520,30 @@ def uses_self_logic(expr: Expr) -> bool:
     return any(isinstance(e, SelfLogic) for e in _walk(expr))
 
 
+def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
+    """Rewrite a tree top-down: where ``fn`` returns an expression it replaces the sub-tree.
+
+    ``fn`` returning ``None`` means "keep this node and look inside it". Returns a new tree;
+    ``expr`` is unchanged.
+
+    >>> str(transform(And((Var("A"), Var("B"))), lambda e: Const(True) if e == Var("B") else None))
+    'A & 1'
+    """
+    replaced = fn(expr)
+    if replaced is not None:
+        return replaced
+    kids = expr.children()
+    if not kids:
+        return expr
+    return expr.with_children(tuple(transform(k, fn) for k in kids))
+
+
 def substitute(expr: Expr, mapping: Mapping[str, Expr]) -> Expr:
     """Replace :class:`Var` leaves named in ``mapping`` by the given expressions.
 
     Returns a new tree; ``expr`` is unchanged.
     """
-    if isinstance(expr, Var):
-        return mapping.get(expr.name, expr)
-    kids = expr.children()
-    if not kids:
-        return expr
-    new = tuple(substitute(k, mapping) for k in kids)
-    if isinstance(expr, _NAry):
-        return type(expr)(new)
-    if isinstance(expr, Not | Neg):
-        return type(expr)(new[0])
-    if isinstance(expr, Arith | Compare):
-        return type(expr)(expr.op, new[0], new[1])  # type: ignore[arg-type]
-    if isinstance(expr, Cond):
-        return Cond(new[0], new[1], new[2])
-    msg = f"cannot substitute inside {type(expr).__name__}"
-    raise TypeError(msg)
+    return transform(expr, lambda e: mapping.get(e.name) if isinstance(e, Var) else None)
 
 
 def evaluate_logic(expr: Expr, state: Mapping[str, bool]) -> bool:
