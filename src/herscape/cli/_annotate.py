@@ -24,6 +24,7 @@ from herscape.cli import app, err_console, out_console
 from herscape.errors import ProfileParseError, ReportError, UsageError
 from herscape.knowledge import KnowledgeBase, Matcher, SampleMatches, load_kb
 from herscape.profile import MafRows, Profile, load_oncotree, oncotree, read_profiles
+from herscape.profile._collect import paused_gc
 
 __all__ = ["SCHEMA_VERSION", "annotate", "annotate_schema", "annotation_document"]
 
@@ -256,7 +257,8 @@ def annotate(inputs: list[Path], *, tumor_type: str | None = None,  # noqa: PLR0
         raise UsageError(msg, field="format")
     matcher = Matcher(kb, tree=tree)
     profiles = list(result.profiles)
-    results = [matcher.match(p) for p in profiles]
+    with paused_gc():
+        results = [matcher.match(p) for p in profiles]
     skipped = list(result.skipped)
 
     def write(fh: TextIO) -> None:
@@ -283,7 +285,8 @@ def annotate(inputs: list[Path], *, tumor_type: str | None = None,  # noqa: PLR0
         if fmt == "text":
             msg = "--out needs --format json or tsv"
             raise UsageError(msg, field="out")
-        _atomic_write(out, write)
+        with paused_gc():
+            _atomic_write(out, write)
     if skipped:
         err_console.print(f"[yellow]skipped {len(skipped)} bad line(s)[/]", highlight=False)
         for e in skipped[:50]:

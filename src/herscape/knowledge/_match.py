@@ -57,14 +57,16 @@ relevant assessments and tumour type, which most samples of a cohort share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from herscape.errors import UsageError
 from herscape.knowledge._kb import KnowledgeBase
 from herscape.knowledge._pattern import All, Any_, Change, Class, Codon, Exon, Marker, Not, Pattern
 from herscape.knowledge._pattern import parse_pattern as _parse_pattern
+from herscape.knowledge._schema import Assertion, Strategy
 from herscape.profile._features import (
     CopyNumber,
     Expression,
@@ -83,6 +85,7 @@ from herscape.profile._protein import NON_SILENT, TRUNCATING, CodonOnly, parse_p
 __all__ = ["Match", "Matcher", "SampleMatches", "TherapySummary", "match_profile"]
 
 _EXACT, _WEAK = 2, 1
+_SINGLE_SCOPE = frozenset({Mutation, CopyNumber, Fusion, Splice, Methylation})
 _RESISTANCE_EFFECTS = frozenset({"resistance", "reduced_benefit"})
 _SAME_VALUE = {"high": "positive", "positive": "high", "low": "negative", "negative": "low"}
 
@@ -394,7 +397,7 @@ class SampleMatches:
     tumor_type: str | None
     matches: tuple[Match, ...]
     undetermined: tuple[tuple[str, tuple[str, ...]], ...]
-    by_therapy: dict[str, TherapySummary] = field(default_factory=dict)
+    by_therapy: Mapping[str, TherapySummary] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -420,6 +423,7 @@ class _Compiled:
     has_not: bool
     record: Any
     therapy: str | None
+    static: dict[str, Any]
 
 
 class Matcher:
@@ -439,6 +443,9 @@ class Matcher:
         self._atoms: dict[str, _Atom] = {}
         self._records: list[_Compiled] = []
         self._index: dict[tuple[str, str], list[_Atom]] = {}
+        self._gene_index: dict[str, tuple[_Atom, ...]] = {}
+        self._result_cache: dict[Any, tuple[tuple[Match, ...], tuple[tuple[str, tuple[str, ...]], ...],
+                                            MappingProxyType[str, TherapySummary]]] = {}
         self._by_atom: dict[int, list[int]] = {}
         self._negated: list[int] = []
         self._cache: dict[Any, tuple[tuple[int, str], ...]] = {}
@@ -495,10 +502,20 @@ class Matcher:
     def _add(self, record_id: str, record_type: str, biomarker: str, tumor_type: str,
              record: Any, therapy: str | None) -> None:
         tree = self._tree(_parse_pattern(biomarker))
+        level = getattr(record, "level", None)
+        regimen = getattr(record, "regimen", None)
+        static = {
+            "level": str(level) if level is not None else None,
+            "effect": str(record.effect) if isinstance(record, Assertion) else None,
+            "direction": record.direction if isinstance(record, Assertion) else None,
+            "regimen": self._therapy_key(regimen) if isinstance(regimen, str) else None,
+            "outcome": str(record.outcome) if isinstance(record, Strategy) else None,
+            "mechanism": None if record_type == "mechanism" else getattr(record, "mechanism", None),
+        }
         self._records.append(_Compiled(
             record_id, record_type, biomarker, tumor_type, tree, frozenset(_all_atoms(tree)),
             frozenset(_positive_atoms(tree)), _has_not(tree), record,
-            self._therapy_key(therapy) if therapy else None))
+            self._therapy_key(therapy) if therapy else None, static))
 
     def _compile(self) -> None:
         kb = self.kb
@@ -521,6 +538,7 @@ class Matcher:
             if rec.has_not:
                 self._negated.append(i)
         self._relevant = frozenset(s for atom in self._atoms.values() for s in atom.scopes)
+        self._gene_index = {k[1]: tuple(v) for k, v in self._index.items() if k[0] == "g"}
         self._atom_list = sorted(self._atoms.values(), key=lambda a: a.index)
 
     @property
@@ -540,22 +558,33 @@ class Matcher:
     def atom_hits(self, profile: Profile) -> dict[int, list[tuple[Feature, int]]]:
         """Which compiled atoms each feature satisfies: atom index -> [(feature, strength)]."""
         hits: dict[int, list[tuple[Feature, int]]] = {}
+        genes = self._gene_index
         index = self._index
         for f in profile.features:
-            keys = [("g", g) for g in f.genes]
-            if isinstance(f, MarkerFeature):
-                keys.append(("m", f.marker))
-            for key in keys:
-                for atom in index.get(key, ()):
-                    s = atom.test(f)
-                    if s:
-                        hits.setdefault(atom.index, []).append((f, s))
+            if type(f) is Mutation:  # the common case: one gene, no marker
+                candidates = genes.get(f.gene)
+                if candidates is None:
+                    continue
+            else:
+                found: list[_Atom] = []
+                for g in f.genes:
+                    found += index.get(("g", g), ())
+                if isinstance(f, MarkerFeature):
+                    found += index.get(("m", f.marker), ())
+                candidates = tuple(dict.fromkeys(found))
+            for atom in candidates:
+                strength = atom.test(f)
+                if strength:
+                    hits.setdefault(atom.index, []).append((f, strength))
         return hits
 
     def _assessed_key(self, profile: Profile) -> frozenset[tuple[str, str]]:
         relevant = self._relevant
         out = {s for s in profile.assessed if s[1] == "*" or s in relevant}
+        wild = {s[0] for s in out if s[1] == "*"}
         for f in profile.features:
+            if type(f) in _SINGLE_SCOPE and f.scope in wild:
+                continue
             for s in f.scopes():
                 if s in relevant:
                     out.add(s)
@@ -608,55 +637,55 @@ class Matcher:
         hits = self.atom_hits(profile)
         truth = {a: max(s for _, s in fs) for a, fs in hits.items()}
         key = (frozenset(truth.items()), self._assessed_key(profile), profile.tumor_type)
-        decided = self._cache.get(key)
-        if decided is None:
-            matched, undetermined = self._decide(truth, key[1], profile.tumor_type)
-            if len(self._cache) < 200_000:
+        evidence = tuple(sorted((a, tuple(str(f) for f, _ in fs)) for a, fs in hits.items()))
+        texts = dict(evidence)
+        cached = self._result_cache.get((key, evidence))
+        if cached is None:
+            decided = self._cache.get(key)
+            if decided is None:
+                matched, undetermined = self._decide(truth, key[1], profile.tumor_type)
                 self._cache[key] = matched
                 self._undetermined_cache[key] = undetermined
-        else:
-            matched, undetermined = decided, self._undetermined_cache[key]
-        return self._result(profile, hits, matched, undetermined)
+            else:
+                matched, undetermined = decided, self._undetermined_cache[key]
+            cached = self._result(profile.tumor_type, texts, matched, undetermined)
+            if len(self._result_cache) < 500_000:
+                self._result_cache[(key, evidence)] = cached
+        matches, undetermined_ids, by_therapy = cached
+        return SampleMatches(profile.sample_id, profile.tumor_type, matches, undetermined_ids,
+                             by_therapy)
 
     def match_many(self, profiles: Iterable[Profile]) -> Iterator[SampleMatches]:
         """:meth:`match` over many profiles, lazily."""
         for p in profiles:
             yield self.match(p)
 
-    def _result(self, profile: Profile, hits: dict[int, list[tuple[Feature, int]]],
+    def _result(self, tumor: str | None, texts: dict[int, tuple[str, ...]],
                 matched: tuple[tuple[int, str], ...],
-                undetermined: tuple[tuple[int, tuple[str, ...]], ...]) -> SampleMatches:
+                undetermined: tuple[tuple[int, tuple[str, ...]], ...]
+                ) -> tuple[tuple[Match, ...], tuple[tuple[str, tuple[str, ...]], ...],
+                           MappingProxyType[str, TherapySummary]]:
         out: list[tuple[tuple[Any, ...], Match]] = []
         for i, strength in matched:
             rec = self._records[i]
-            relation, rank = self._relation(rec.tumor_type, profile.tumor_type)
+            relation, rank = self._relation(rec.tumor_type, tumor)
             feats: dict[str, None] = {}
             atoms: dict[str, None] = {}
-            for a in sorted(rec.positive):
-                for f, _ in hits.get(a, ()):
-                    feats[str(f)] = None
-                    atoms[self._atom_list[a].text] = None
-            r = rec.record
-            level = getattr(r, "level", None)
+            for a in sorted(rec.positive & texts.keys()):
+                for text in texts[a]:
+                    feats[text] = None
+                atoms[self._atom_list[a].text] = None
             m = Match(
                 record_id=rec.record_id, record_type=rec.record_type, biomarker=rec.biomarker,
                 therapy=rec.therapy, tumor_type=rec.tumor_type, tumor_match=relation or "",
                 strength=strength, matched_features=tuple(feats), matched_atoms=tuple(atoms),
-                level=str(level) if level is not None else None,
-                effect=str(r.effect) if hasattr(r, "effect") else None,
-                direction=getattr(r, "direction", None),
-                regimen=self._therapy_key(r.regimen) if hasattr(r, "regimen") else None,
-                outcome=str(r.outcome) if hasattr(r, "outcome") else None,
-                mechanism=getattr(r, "mechanism", None) if rec.record_type != "mechanism" else None,
+                **rec.static,
             )
-            out.append(((rank, level or "Z", strength != "exact", rec.record_id), m))
+            out.append(((rank, rec.static["level"] or "Z", strength != "exact", rec.record_id), m))
         out.sort(key=lambda t: t[0])
         matches = tuple(m for _, m in out)
-        return SampleMatches(
-            sample_id=profile.sample_id, tumor_type=profile.tumor_type, matches=matches,
-            undetermined=tuple((self._records[i].record_id, miss) for i, miss in undetermined),
-            by_therapy=_by_therapy(matches),
-        )
+        undetermined_ids = tuple((self._records[i].record_id, miss) for i, miss in undetermined)
+        return matches, undetermined_ids, MappingProxyType(_by_therapy(matches))
 
 
 def _by_therapy(matches: tuple[Match, ...]) -> dict[str, TherapySummary]:

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from herscape.errors import ProfileParseError
 from herscape.profile._features import Feature, PriorTherapy, Profile, Unrecognized
 from herscape.profile._genes import normalize_gene
 
-__all__ = ["ReadResult", "Samples"]
+__all__ = ["ReadResult", "Samples", "paused_gc"]
 
 _MAX_UNKNOWN_LISTED = 20
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic values.
+
+    Reading a large cohort creates millions of small frozen values and no reference cycles;
+    without this, collections triggered by the allocations alone double the reading time.
+    The collector's previous state is restored on exit.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass

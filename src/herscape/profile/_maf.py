@@ -14,7 +14,9 @@ from pathlib import Path
 
 from herscape.errors import ProfileParseError
 from herscape.profile._collect import Samples
-from herscape.profile._features import Mutation, make_mutation
+from herscape.profile._features import Mutation
+from herscape.profile._genemodel import exon_of
+from herscape.profile._genes import normalize_gene
 from herscape.profile._protein import ProteinChange, parse_protein_change
 
 __all__ = ["MafRows", "read_maf"]
@@ -48,13 +50,17 @@ class MafRows:
 def _count(cells: list[str], i: int | None, name: str, path: Path, lineno: int) -> int | None:
     if i is None or i >= len(cells):
         return None
-    text = cells[i].strip()
-    if text in {"", ".", "NA"}:
-        return None
+    text = cells[i]
     try:
-        value = int(float(text))
+        value = int(text)
     except ValueError:
-        value = -1
+        text = text.strip()
+        if text in {"", ".", "NA"}:
+            return None
+        try:
+            value = int(float(text))
+        except ValueError:
+            value = -1
     if value < 0:
         msg = f"{name} must be a non-negative count; got {text!r}"
         raise ProfileParseError(msg, source=str(path), line=lineno, field=name, value=text)
@@ -88,6 +94,9 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
     src = str(path)
     cache: dict[tuple[str, str, str], tuple[ProteinChange | None, str, str | None]] = {}
     seen_samples: set[str] = set()
+    symbols: dict[str, str] = {}
+    current_id: str | None = None
+    current = None
     with open(path, encoding="utf-8", newline="") as fh:
         lineno = 0
         header: list[str] | None = None
@@ -143,10 +152,17 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
                 if rows is not None:
                     rows.rows.append((lineno, "", None))
                 continue
-            if sample not in seen_samples:
-                seen_samples.add(sample)
-                samples.assess(sample, "mutation", "*")
-            gene = samples.gene(sample, gene_raw)
+            if sample != current_id:
+                current_id, current = sample, samples.sample(sample)
+                if sample not in seen_samples:
+                    seen_samples.add(sample)
+                    current.assessed.add(("mutation", "*"))
+            gene = symbols.get(gene_raw)
+            if gene is None:
+                gene = symbols[gene_raw] = normalize_gene(gene_raw) or ""
+            if not gene:
+                gene = gene_raw
+                current.unlisted_genes[gene_raw] = None
             prot = cells[i_prot].strip() if i_prot is not None else ""
             vc = cells[i_vc].strip() if i_vc is not None else ""
             key = (gene, prot, vc)
@@ -160,8 +176,8 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             origin = "somatic"
             if i_status is not None:
                 origin = _ORIGINS.get(cells[i_status].strip().lower(), "unknown")
-            feature = make_mutation(gene, change, consequence=consequence, allele_fraction=af,
-                                    origin=origin)
-            samples.add(sample, feature)
+            exon = exon_of(gene, change.position) if change is not None else None
+            feature = Mutation(gene, change, exon, consequence, af, origin)
+            current.features[feature] = None
             if rows is not None:
                 rows.rows.append((lineno, sample, feature))

@@ -252,6 +252,10 @@ _EXT = re.compile(rf"^\*([1-9]\d*)({_AA})ext(?:\*(?:[1-9]\d*|\?))?$")
 _SPLICE = re.compile(rf"^(?:X|{_RES})?([1-9]\d*)_splice$")
 _START = re.compile(r"^M1(?:\?|_[A-Z*]?\d+\?)$")
 _LOWER_SIMPLE = re.compile(r"^[a-z]\d+[a-z*]$")
+_FAST_SUB = re.compile(r"^(?:p\.)?([ACDEFGHIKLMNPQRSTVWY])([1-9]\d*)([ACDEFGHIKLMNPQRSTVWY*=])$")
+_NUCLEOTIDE = re.compile(r"^[cgnmr]\.")
+_FSX = re.compile(r"fsX")
+_X_STOP = re.compile(rf"^{_AA}[1-9]\d*X$")
 
 
 def _one_letter(text: str) -> str:
@@ -264,8 +268,8 @@ def _one_letter(text: str) -> str:
     s = _THREE.sub(lambda m: THREE_TO_ONE[m.group(0)], s)
     if _LOWER_SIMPLE.match(s):
         s = s.upper()
-    s = re.sub(r"fsX", "fs*", s)
-    if re.match(rf"^{_AA}[1-9]\d*X$", s):  # R1188X: X is the old way to write a stop
+    s = _FSX.sub("fs*", s)
+    if _X_STOP.match(s):  # R1188X: X is the old way to write a stop
         s = s[:-1] + "*"
     return s
 
@@ -321,11 +325,15 @@ def parse_protein_change(text: str) -> ProteinChange:
     >>> parse_protein_change("p.Glu746_Ala750del")
     Deletion(ref='E', position=746, end_ref='A', end_position=750)
     """
+    fast = _FAST_SUB.match(text)
+    if fast is not None and not (fast.group(1) == "M" and fast.group(2) == "1"):
+        ref, pos, alt = fast.groups()
+        return Substitution(ref, int(pos), ref if alt == "=" else alt)
     raw = text.strip()
     if not raw:
         msg = "empty protein change"
         raise ValueError(msg)
-    if re.match(r"^[cgnmr]\.", raw):
+    if _NUCLEOTIDE.match(raw):
         msg = f"{raw!r} is a {raw[0]}. (DNA/RNA) change; give the protein change (p.)"
         raise ValueError(msg)
     s = _one_letter(raw)

@@ -16,7 +16,7 @@ from typing import Any
 
 from herscape.errors import ProfileParseError, UsageError
 from herscape.profile._alteration import parse_alteration, parse_marker
-from herscape.profile._collect import ReadResult, Samples
+from herscape.profile._collect import ReadResult, Samples, paused_gc
 from herscape.profile._features import (
     CopyNumber,
     Feature,
@@ -240,7 +240,41 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
 # files
 
 
-def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None,  # noqa: PLR0912, PLR0913 - the CLI's options, passed through
+def _read_all(inputs: Sequence[Path | str], samples: Samples, vocab: MarkerVocabulary,  # noqa: PLR0912 - one branch per format
+              tree: OncoTree, maf_rows: list[MafRows] | None) -> None:
+    for item in inputs:
+        path = Path(item)
+        if not path.exists():
+            msg = f"input {str(path)!r} does not exist"
+            raise UsageError(msg, source=str(path))
+        fmt = detect_format(path)
+        if fmt == "maf":
+            rows = MafRows(path, 0)
+            read_maf(path, samples, rows=rows)
+            if maf_rows is not None:
+                maf_rows.append(rows)
+        elif fmt == "study":
+            rows = MafRows(path, 0)
+            read_study(path, samples, tree, maf_rows=rows)
+            if maf_rows is not None and rows.rows:
+                maf_rows.append(rows)
+        elif fmt == "vcf":
+            read_vcf(path, samples)
+        elif fmt == "json":
+            _read_json(path, samples, vocab, tree)
+        elif fmt == "cna_matrix":
+            read_cna_matrix(path, samples)
+        elif fmt == "cna_long":
+            read_cna_long(path, samples)
+        elif fmt == "sv":
+            read_sv(path, samples)
+        elif fmt == "fusions":
+            read_fusion_list(path, samples)
+        else:
+            read_markers_tsv(path, samples, vocab)
+
+
+def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None,  # noqa: PLR0913 - the CLI's options, passed through
                   alterations: Sequence[str] = (), markers: Sequence[str] = (),
                   prior_therapies: Sequence[str] = (), sample_id: str | None = None,
                   skip_bad: bool = False, vocabulary: MarkerVocabulary | None = None,
@@ -272,36 +306,8 @@ def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None
     tree = tree or oncotree()
     code = tree.check(tumor_type) if tumor_type is not None else None
     samples = Samples(skip_bad=skip_bad)
-    for item in inputs:
-        path = Path(item)
-        if not path.exists():
-            msg = f"input {str(path)!r} does not exist"
-            raise UsageError(msg, source=str(path))
-        fmt = detect_format(path)
-        if fmt == "maf":
-            rows = MafRows(path, 0)
-            read_maf(path, samples, rows=rows)
-            if maf_rows is not None:
-                maf_rows.append(rows)
-        elif fmt == "study":
-            rows = MafRows(path, 0)
-            read_study(path, samples, tree, maf_rows=rows)
-            if maf_rows is not None and rows.rows:
-                maf_rows.append(rows)
-        elif fmt == "vcf":
-            read_vcf(path, samples)
-        elif fmt == "json":
-            _read_json(path, samples, vocab, tree)
-        elif fmt == "cna_matrix":
-            read_cna_matrix(path, samples)
-        elif fmt == "cna_long":
-            read_cna_long(path, samples)
-        elif fmt == "sv":
-            read_sv(path, samples)
-        elif fmt == "fusions":
-            read_fusion_list(path, samples)
-        else:
-            read_markers_tsv(path, samples, vocab)
+    with paused_gc():
+        _read_all(inputs, samples, vocab, tree, maf_rows)
     if alterations or markers or prior_therapies or not samples.sample_ids:
         ids = samples.sample_ids
         if sample_id is None and len(ids) > 1:
@@ -317,7 +323,8 @@ def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None
         s.assessed |= one.assessed
         s.unrecognized.extend(one.unrecognized)
         s.therapies.extend(one.prior_therapies)
-    profiles = samples.profiles(default_tumor_type=code)
+    with paused_gc():
+        profiles = samples.profiles(default_tumor_type=code)
     return ReadResult(tuple(profiles), tuple(samples.skipped))
 
 
