@@ -1,0 +1,182 @@
+"""``render_text``: the prediction as a rich terminal report.
+
+>>> import json, pathlib
+>>> from rich.console import Console
+>>> from herscape.report import render_text
+>>> pred = json.loads(pathlib.Path("tests/data/report/prediction_braf_crc.json").read_text())
+>>> render_text(pred, Console(width=120))                           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from herscape.report._common import (
+    as_prediction,
+    effect_label,
+    fmt_num,
+    fmt_numbers,
+    path_text,
+    readout_rows,
+    regimen_name,
+)
+
+__all__ = ["render_text"]
+
+#: Rich style of each verdict's banner.
+VERDICT_STYLES = {
+    "resistant": "bold white on red3",
+    "sensitive": "bold white on green4",
+    "uncertain": "bold black on dark_orange",
+}
+_LEVEL_STYLES = {"A": "bold green", "B": "green", "C": "yellow", "D": "cyan", "E": "dim"}
+
+
+def _banner(pred: Mapping[str, Any]) -> Panel:
+    q = pred["query"]
+    style = VERDICT_STYLES[pred["verdict"]]
+    head = Text(f" {pred['verdict'].upper()} ", style=style)
+    head.append(
+        f"  to {regimen_name(q['regimen'])} · confidence {pred['confidence']:.2f} · "
+        f"basis: {pred['basis']}",
+        style="bold",
+    )
+    who = Text(
+        f"{q['sample_id']} · {q['tumor_type']} · features: "
+        f"{', '.join(q.get('features') or []) or 'none'}",
+        style="dim",
+    )
+    if q.get("prior_therapies"):
+        who.append(f" · prior: {', '.join(q['prior_therapies'])}")
+    border = style.split(" on ")[-1]
+    return Panel(Group(head, who, Text(pred["summary"])), title="herscape prediction",
+                 border_style=border, expand=True)
+
+
+def _evidence(pred: Mapping[str, Any]) -> Table | Text:
+    if not pred["evidence"]:
+        return Text("No knowledge assertion matches this query.", style="dim")
+    table = Table(title="Evidence", title_justify="left", show_lines=False, expand=True)
+    for col, kw in (("Lvl", {"no_wrap": True}), ("Biomarker", {"ratio": 2}),
+                    ("Effect", {"min_width": 15}), ("Therapy", {"ratio": 2}),
+                    ("Numbers", {"ratio": 4}), ("Citations", {"ratio": 3}),
+                    ("Used", {"no_wrap": True})):
+        table.add_column(col, overflow="fold", **kw)
+    for e in pred["evidence"]:
+        level = Text(e["level"], style=_LEVEL_STYLES.get(e["level"], ""))
+        style = "red" if e["effect"] in ("resistance", "reduced_benefit") else (
+            "green" if e["effect"] == "sensitivity" else ""
+        )
+        table.add_row(
+            level, escape(e["biomarker"]), Text(effect_label(e), style=style),
+            escape(e["therapy"]), escape(fmt_numbers(e)),
+            escape(", ".join(c["id"] for c in e["sources"])),
+            "✓" if e["counted"] else "–",
+            style=None if e["counted"] else "dim",
+        )
+    return table
+
+
+def _mechanisms(pred: Mapping[str, Any]) -> Table | Text:
+    if not pred["mechanisms"]:
+        return Text("No resistance mechanism matched.", style="dim")
+    table = Table(title="Mechanisms", title_justify="left", expand=True)
+    table.add_column("Mechanism")
+    table.add_column("Timing", no_wrap=True)
+    table.add_column("Network path", ratio=2)
+    for m in pred["mechanisms"]:
+        table.add_row(
+            escape(m["name"]), m["timing"],
+            Text(path_text(m["path"]) or "not modelled", style="bold yellow" if m["path"] else "dim"),
+        )
+    return table
+
+
+def _model(pred: Mapping[str, Any]) -> Table | Text:
+    model = pred.get("model")
+    if not model:
+        return Text("Network model: the planned regimen acts on no model node.", style="dim")
+    si = model.get("sensitivity_index")
+    se = model.get("sensitivity_index_se")
+    si_text = "undefined" if si is None else f"{si:.2f}" + (f" ± {se:.2f}" if se is not None else "")
+    caption = (
+        f"sensitivity index {si_text} vs reference {model['reference']} · model verdict "
+        f"{model['verdict']} · active path: {path_text(model.get('active_path') or []) or 'none'}"
+    )
+    table = Table(title="Model readouts (network model, level E)", title_justify="left",
+                  caption=caption, caption_justify="left")
+    table.add_column("Readout")
+    for col in ("untreated", "treated", "ref. untreated", "ref. treated"):
+        table.add_column(col, justify="right")
+    for label, vals in readout_rows(model):
+        table.add_row(label, *(fmt_num(v) for v in vals))
+    return table
+
+
+def _strategies(pred: Mapping[str, Any]) -> Table | Text:
+    if not pred["strategies"]:
+        return Text("No strategy found.", style="dim")
+    table = Table(title="Strategies", title_justify="left", expand=True, show_lines=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Regimen", ratio=2, overflow="fold")
+    table.add_column("Rec.", justify="center", no_wrap=True)
+    table.add_column("Lvl", no_wrap=True)
+    table.add_column("SI", justify="right", no_wrap=True)
+    table.add_column("Rationale", ratio=3, overflow="fold")
+    table.add_column("Not recommended because", ratio=2, overflow="fold")
+    for s in pred["strategies"]:
+        rec = Text("✓", style="bold green") if s["recommended"] else Text("✗", style="bold red")
+        rationale = Text(s["rationale"])
+        nums = fmt_numbers(s)
+        if nums:
+            rationale.append(f"\n{nums}", style="bold")
+        if s["sources"]:
+            rationale.append("\n" + ", ".join(c["id"] for c in s["sources"]), style="dim")
+        level = s.get("evidence_level")
+        table.add_row(
+            str(s["rank"]), escape(regimen_name(s["regimen"])), rec,
+            Text(level or "model", style=_LEVEL_STYLES.get(level or "E", "")),
+            fmt_num(s.get("sensitivity_index")), rationale,
+            escape(s.get("reason_not_recommended") or ""),
+        )
+    return table
+
+
+def render_text(pred: Mapping[str, Any], console: Console | None = None) -> None:
+    """Print the prediction as a terminal report.
+
+    A verdict banner coloured by verdict (with confidence, basis and summary), then tables of
+    evidence, mechanisms with their network paths, model readouts and ranked strategies.
+
+    Parameters
+    ----------
+    pred
+        The prediction as its JSON dict (``Prediction.to_dict()`` or a saved JSON file), or a
+        :class:`~herscape.predict.Prediction`.
+    console
+        Where to print (default: a new :class:`rich.console.Console` on standard output).
+
+    Raises
+    ------
+    ReportError
+        When ``pred`` does not match the prediction schema.
+    """
+    data = as_prediction(pred)
+    console = console or Console()
+    console.print(_banner(data))
+    if data.get("unrecognized"):
+        for u in data["unrecognized"]:
+            console.print(f"[yellow]not understood:[/] {escape(u['input'])} — {escape(u['reason'])}")
+    for part in (_evidence(data), _mechanisms(data), _model(data), _strategies(data)):
+        console.print(part)
+    prov = data["provenance"]
+    console.print(
+        Text(" · ".join(f"{k}: {prov[k]}" for k in sorted(prov)), style="dim"),
+    )
