@@ -36,7 +36,6 @@ import pandas as pd
 
 from herscape.errors import SimulationError
 from herscape.network._compile import CompiledModel, compile_model
-from herscape.network._kernel import group_size, run_block
 from herscape.network._model import Model, Mutation, RateScale, apply_mutations
 
 __all__ = ["BLOCK_SIZE", "SimulationResult", "simulate", "state_label"]
@@ -155,6 +154,9 @@ def _run_blocks(  # noqa: PLR0913 - the kernel settings, passed through
     final_only: bool, record_from: float, threads: int,
 ) -> list[tuple[np.ndarray, ...]]:  # fmt: skip
     """Run all trajectories in fixed-size blocks over a thread pool; results in block order."""
+    # numba (and loading the cached kernel) costs ~0.5 s, so only simulations pay for it
+    from herscape.network._kernel import group_size, run_block
+
     args = cm.kernel_args()
     group = group_size(len(cm.names))
     seed64 = np.uint64(seed % (1 << 64))
