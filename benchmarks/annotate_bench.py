@@ -75,7 +75,7 @@ def write_cohort(path: Path, *, samples: int, seed: int) -> int:
     passengers = listed + [f"ZNF{i}" for i in range(1000, 18000)]  # mostly outside the list
     weights = np.where(np.arange(len(passengers)) < len(listed), 3.0, 1.0)
     weights /= weights.sum()
-    counts = np.clip(rng.lognormal(mean=2.4, sigma=0.6, size=samples).astype(int), 1, 400)
+    counts = np.clip(rng.lognormal(mean=2.5, sigma=0.6, size=samples).astype(int), 1, 400)
     n_rows = 0
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("#version 2.4\n" + "\t".join(COLUMNS) + "\n")

@@ -448,8 +448,8 @@ class Matcher:
                                             MappingProxyType[str, TherapySummary]]] = {}
         self._by_atom: dict[int, list[int]] = {}
         self._negated: list[int] = []
-        self._cache: dict[Any, tuple[tuple[int, str], ...]] = {}
-        self._undetermined_cache: dict[Any, tuple[tuple[int, tuple[str, ...]], ...]] = {}
+        self._cache: dict[Any, tuple[tuple[tuple[int, str], ...],
+                                     tuple[tuple[int, tuple[str, ...]], ...]]] = {}
         self._relation_cache: dict[tuple[str, str | None], tuple[str | None, int]] = {}
         self._therapy_keys: dict[str, str] = {}
         self._compile()
@@ -635,25 +635,25 @@ class Matcher:
     def match(self, profile: Profile) -> SampleMatches:
         """Every record that applies to ``profile``, ranked, and the per-therapy summary."""
         hits = self.atom_hits(profile)
-        truth = {a: max(s for _, s in fs) for a, fs in hits.items()}
-        key = (frozenset(truth.items()), self._assessed_key(profile), profile.tumor_type)
-        evidence = tuple(sorted((a, tuple(str(f) for f, _ in fs)) for a, fs in hits.items()))
-        texts = dict(evidence)
-        cached = self._result_cache.get((key, evidence))
+        evidence = tuple(sorted(
+            (a, max(s for _, s in fs), tuple(str(f) for f, _ in fs)) for a, fs in hits.items()
+        )) if hits else ()
+        assessed = self._assessed_key(profile)
+        tumor = profile.tumor_type
+        cached = self._result_cache.get((evidence, assessed, tumor))
         if cached is None:
+            truth = {a: s for a, s, _ in evidence}
+            key = (frozenset(truth.items()), assessed, tumor)
             decided = self._cache.get(key)
             if decided is None:
-                matched, undetermined = self._decide(truth, key[1], profile.tumor_type)
-                self._cache[key] = matched
-                self._undetermined_cache[key] = undetermined
-            else:
-                matched, undetermined = decided, self._undetermined_cache[key]
-            cached = self._result(profile.tumor_type, texts, matched, undetermined)
+                decided = self._decide(truth, assessed, tumor)
+                self._cache[key] = decided
+            matched, undetermined = decided
+            cached = self._result(tumor, {a: t for a, _, t in evidence}, matched, undetermined)
             if len(self._result_cache) < 500_000:
-                self._result_cache[(key, evidence)] = cached
+                self._result_cache[(evidence, assessed, tumor)] = cached
         matches, undetermined_ids, by_therapy = cached
-        return SampleMatches(profile.sample_id, profile.tumor_type, matches, undetermined_ids,
-                             by_therapy)
+        return SampleMatches(profile.sample_id, tumor, matches, undetermined_ids, by_therapy)
 
     def match_many(self, profiles: Iterable[Profile]) -> Iterator[SampleMatches]:
         """:meth:`match` over many profiles, lazily."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from herscape.errors import ProfileParseError
 from herscape.profile._collect import Samples
 from herscape.profile._features import Mutation
+from herscape.profile._genemodel import _exons as _exon_table
 from herscape.profile._genemodel import exon_of
 from herscape.profile._genes import normalize_gene
 from herscape.profile._protein import ProteinChange, parse_protein_change
@@ -67,6 +68,29 @@ def _count(cells: list[str], i: int | None, name: str, path: Path, lineno: int) 
     return value
 
 
+def _checked_row(cells: list[str], width: int, col: dict[str, int], src: str, path: Path,
+                 lineno: int) -> tuple[int | None, int | None]:
+    """Check a row that failed the fast path; raise the precise error or return (alt, depth)."""
+    if len(cells) != width:
+        msg = f"row has {len(cells)} fields; the header has {width}"
+        raise ProfileParseError(msg, source=src, line=lineno, value=len(cells))
+    if not cells[col["Tumor_Sample_Barcode"]].strip():
+        msg = "empty sample barcode"
+        raise ProfileParseError(msg, source=src, line=lineno, field="Tumor_Sample_Barcode")
+    if not cells[col["Hugo_Symbol"]].strip():
+        msg = "empty gene symbol"
+        raise ProfileParseError(msg, source=src, line=lineno, field="Hugo_Symbol")
+    alt = _count(cells, col.get("t_alt_count"), "t_alt_count", path, lineno)
+    depth = _count(cells, col.get("t_depth"), "t_depth", path, lineno)
+    if depth is None and alt is not None:
+        ref = _count(cells, col.get("t_ref_count"), "t_ref_count", path, lineno)
+        depth = ref + alt if ref is not None else None
+    if alt is not None and depth is not None and alt > depth:
+        msg = f"t_alt_count {alt} exceeds the depth {depth}"
+        raise ProfileParseError(msg, source=src, line=lineno, field="t_alt_count", value=alt)
+    return alt, depth
+
+
 def _change(gene: str, text: str, vc: str) -> tuple[ProteinChange | None, str, str | None]:
     """(change, consequence, problem) for one row, cached by the caller."""
     problem = None
@@ -92,7 +116,8 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
         naming the file, line and column.
     """
     src = str(path)
-    cache: dict[tuple[str, str, str], tuple[ProteinChange | None, str, str | None]] = {}
+    cache: dict[tuple[str, str, str], tuple[ProteinChange | None, str, str | None, int | None]] = {}
+    exon_genes = {g for g in _exon_table()}
     seen_samples: set[str] = set()
     symbols: dict[str, str] = {}
     current_id: str | None = None
@@ -117,7 +142,7 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
         i_gene, i_sample = col["Hugo_Symbol"], col["Tumor_Sample_Barcode"]
         i_prot = next((col[c] for c in _PROTEIN_COLUMNS if c in col), None)
         i_vc = col.get("Variant_Classification")
-        i_alt, i_depth, i_ref = col.get("t_alt_count"), col.get("t_depth"), col.get("t_ref_count")
+        i_alt, i_depth = col.get("t_alt_count"), col.get("t_depth")
         i_status = col.get("Mutation_Status")
         width = len(header)
         if rows is not None:
@@ -128,30 +153,30 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             if not line.strip():
                 continue
             cells = line.split("\t")
-            try:
-                if len(cells) != width:
-                    msg = f"row has {len(cells)} fields; the header has {width}"
-                    raise ProfileParseError(msg, source=src, line=lineno, value=len(cells))
+            if len(cells) == width:
                 sample, gene_raw = cells[i_sample].strip(), cells[i_gene].strip()
-                if not sample:
-                    msg = "empty sample barcode"
-                    raise ProfileParseError(msg, source=src, line=lineno, field="Tumor_Sample_Barcode")
-                if not gene_raw:
-                    msg = "empty gene symbol"
-                    raise ProfileParseError(msg, source=src, line=lineno, field="Hugo_Symbol")
-                alt = _count(cells, i_alt, "t_alt_count", path, lineno)
-                depth = _count(cells, i_depth, "t_depth", path, lineno)
-                if depth is None and alt is not None:
-                    ref = _count(cells, i_ref, "t_ref_count", path, lineno)
-                    depth = ref + alt if ref is not None else None
-                if alt is not None and depth is not None and alt > depth:
-                    msg = f"t_alt_count {alt} exceeds the depth {depth}"
-                    raise ProfileParseError(msg, source=src, line=lineno, field="t_alt_count", value=alt)
-            except ProfileParseError as exc:
-                samples.bad(exc)
-                if rows is not None:
-                    rows.rows.append((lineno, "", None))
-                continue
+            else:
+                sample = gene_raw = ""
+            alt = depth = None
+            try:  # the clean case first: both counts are plain integers
+                if i_alt is not None and i_depth is not None:
+                    alt, depth = int(cells[i_alt]), int(cells[i_depth])
+                    if alt < 0 or alt > depth:
+                        raise ValueError
+            except (ValueError, IndexError):
+                alt = depth = None
+                bad = True
+            else:
+                bad = not sample or not gene_raw or (i_alt is not None and i_depth is None)
+            if bad:
+                try:
+                    alt, depth = _checked_row(cells, width, col, src, path, lineno)
+                except ProfileParseError as exc:
+                    samples.bad(exc)
+                    if rows is not None:
+                        rows.rows.append((lineno, "", None))
+                    continue
+                sample, gene_raw = cells[i_sample].strip(), cells[i_gene].strip()
             if sample != current_id:
                 current_id, current = sample, samples.sample(sample)
                 if sample not in seen_samples:
@@ -168,15 +193,16 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             key = (gene, prot, vc)
             found = cache.get(key)
             if found is None:
-                found = cache[key] = _change(gene, prot, vc)
-            change, consequence, problem = found
+                change, consequence, problem = _change(gene, prot, vc)
+                exon = exon_of(gene, change.position) if change is not None and gene in exon_genes else None
+                found = cache[key] = (change, consequence, problem, exon)
+            change, consequence, problem, exon = found
             if problem is not None:
                 samples.unrecognized(sample, f"{gene_raw} {prot}", problem, source=src, line=lineno)
             af = round(alt / depth, 4) if alt is not None and depth else None
             origin = "somatic"
             if i_status is not None:
                 origin = _ORIGINS.get(cells[i_status].strip().lower(), "unknown")
-            exon = exon_of(gene, change.position) if change is not None else None
             feature = Mutation(gene, change, exon, consequence, af, origin)
             current.features[feature] = None
             if rows is not None:
