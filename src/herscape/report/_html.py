@@ -2,7 +2,7 @@
 
 >>> import json, pathlib
 >>> from herscape.report import render_html
->>> pred = json.loads(pathlib.Path("tests/data/report/prediction_braf_crc.json").read_text())
+>>> pred = json.loads(pathlib.Path("prediction.json").read_text())  # doctest: +SKIP
 >>> page = render_html(pred)                                      # doctest: +SKIP
 >>> pathlib.Path("report.html").write_text(page, encoding="utf-8")  # doctest: +SKIP
 

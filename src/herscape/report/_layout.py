@@ -2,7 +2,7 @@
 
 >>> from herscape.report._layout import signed_inputs
 >>> from herscape.network import parse_expression
->>> sorted(signed_inputs(parse_expression("(A | B) & !C")).items())
+>>> sorted(signed_inputs(parse_expression("(A | B) & !C", logic=True)).items())
 [('A', '+'), ('B', '+'), ('C', '-')]
 
 The subgraph is the part of the ERBB model a reader needs: the active path and the
@@ -207,9 +207,13 @@ def _select(pred: Mapping[str, Any], erbb: Any, influences: Mapping[str, Mapping
             roles.setdefault(name, set()).add(role)
 
     altered = altered_nodes(model, names)
+    drugs = [d for d in model.get("drug_nodes") or [] if d in names]
+    starts = [m.get("path") or [] for m in pred.get("mechanisms") or []]
+    for path in [model.get("active_path") or [], *starts]:
+        if path and path[0] in inputs and path[0] not in drugs:
+            altered.setdefault(path[0], None)  # a path starts at an altered or drug node
     for name in altered:
         mark(name, "altered")
-    drugs = [d for d in model.get("drug_nodes") or [] if d in names]
     for name in drugs:
         mark(name, "drug")
         for target in succ.get(name, []):

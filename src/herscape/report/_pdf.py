@@ -2,7 +2,7 @@
 
 >>> import json, pathlib
 >>> from herscape.report import render_pdf
->>> pred = json.loads(pathlib.Path("tests/data/report/prediction_braf_crc.json").read_text())
+>>> pred = json.loads(pathlib.Path("prediction.json").read_text())  # doctest: +SKIP
 >>> pathlib.Path("report.pdf").write_bytes(render_pdf(pred))     # doctest: +SKIP
 
 The PDF uses the standard Helvetica font, so text is transliterated to Latin-1 (``→`` prints

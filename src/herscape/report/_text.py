@@ -3,7 +3,7 @@
 >>> import json, pathlib
 >>> from rich.console import Console
 >>> from herscape.report import render_text
->>> pred = json.loads(pathlib.Path("tests/data/report/prediction_braf_crc.json").read_text())
+>>> pred = json.loads(pathlib.Path("prediction.json").read_text())  # doctest: +SKIP
 >>> render_text(pred, Console(width=120))                           # doctest: +SKIP
 """
 
