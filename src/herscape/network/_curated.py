@@ -97,6 +97,8 @@ class CuratedModel(_Strict):
     contexts: list[Context] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     thresholds: Thresholds | None = None
+    backbone_nodes: list[str] = Field(default_factory=list, description="drug nodes (cytotoxic "
+                                      "backbones) kept in the reference's regimen")
     settings: dict[str, float] = Field(default_factory=dict)
 
 

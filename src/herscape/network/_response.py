@@ -7,7 +7,10 @@ reference sensitive profile of its therapy class (model file, ``references``)::
 
     SI = (g_untreated - g_treated) / (g_ref_untreated - g_ref_treated)
 
-so 1 means "as sensitive as the reference", 0 "no effect". The model verdict compares SI with
+so 1 means "as sensitive as the reference", 0 "no effect". The reference is treated with the
+regimen's drugs of the reference's own therapy class (and its cytotoxic backbone), not with the
+add-ons: an add-on that helps then shows as SI > 1, and one that causes resistance (epoetin with
+trastuzumab) as SI < 1. The model verdict compares SI with
 the calibrated thresholds in the model file.
 """
 
@@ -101,13 +104,19 @@ def _context(erbb: ErbbModel, lineage: tuple[str, ...]) -> tuple[str | None, dic
     return None, {}
 
 
-def select_reference(erbb: ErbbModel, drug_nodes: Iterable[str]) -> Reference:
-    """The reference for a regimen: the first whose nodes the regimen switches on."""
+def select_reference(erbb: ErbbModel, drug_nodes: Iterable[str],
+                     context: str | None = None) -> Reference:
+    """The reference for a regimen: among those whose nodes the regimen switches on, the one in
+    the profile's own tissue context if any (lapatinib in breast cancer: the anti-HER2
+    reference), else the first in file order."""
     nodes = set(drug_nodes)
     refs = erbb.curated.references
-    for ref in refs:
-        if nodes & set(ref.nodes):
+    hits = [r for r in refs if nodes & set(r.nodes)]
+    for ref in hits:
+        if context is not None and _context(erbb, (ref.tumor_type,))[0] == context:
             return ref
+    if hits:
+        return hits[0]
     fallback = [r for r in refs if not r.nodes]
     if not fallback:
         msg = "the model file defines no reference for regimens outside its therapy classes"
@@ -290,11 +299,13 @@ def model_response(
     up, down = perturbation.scale_up, perturbation.scale_down
     untreated = _cached_readouts(erbb, _key(base), _key(up), _key(down), samples, seed)
     treated = _cached_readouts(erbb, _key({**base, **drugs}), _key(up), _key(down), samples, seed)
-    ref = select_reference(erbb, drug_nodes)
+    ref = select_reference(erbb, drug_nodes, ctx_id)
     _, ref_ctx = _context(erbb, (ref.tumor_type,))
     ref_base = {**ref_ctx, **ref.inputs}
     ref_u = _cached_readouts(erbb, _key(ref_base), (), (), samples, seed)
-    ref_t = _cached_readouts(erbb, _key({**ref_base, **drugs}), (), (), samples, seed)
+    ref_drugs = {n: 1.0 for n in drug_nodes
+                 if n in ref.nodes or n in erbb.curated.backbone_nodes} if ref.nodes else drugs
+    ref_t = _cached_readouts(erbb, _key({**ref_base, **(ref_drugs or drugs)}), (), (), samples, seed)
     ref_drop = ref_u.growth - ref_t.growth
     drop = untreated.growth - treated.growth
     if ref_drop < MIN_REFERENCE_DROP:
