@@ -23,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out_console = Console(soft_wrap=True)
+out_console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
 # Command modules register on `app` at import; keep these imports after `app` exists.

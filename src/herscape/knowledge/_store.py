@@ -26,7 +26,7 @@ from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atom
 __all__ = ["STORE_FORMAT", "data_hash", "kb_from_store", "open_store", "store_path"]
 
 #: Bumped when the store layout changes, so old stores are not read.
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 
 
 def data_hash(root: Path | None = None) -> str:
@@ -62,6 +62,12 @@ def _terms(kb: KnowledgeBase, rec: Any) -> Iterator[str]:
             yield from (_drug_term(kb, p) for p in value.split("+"))
     for name in ("therapies", "components"):
         yield from (_drug_term(kb, v) for v in getattr(rec, name, None) or [])
+    for sid in getattr(rec, "sources", None) or []:  # cited trial names and first authors
+        src = kb.sources.get(sid)
+        if src is not None:
+            if src.trial:
+                yield src.trial.lower()
+            yield src.citation.split()[0].lower()
     for name in ("synonyms", "targets", "genes", "model_nodes", "sources"):
         for value in getattr(rec, name, None) or []:
             yield value.lower()
