@@ -62,16 +62,26 @@ def _terms(kb: KnowledgeBase, rec: Any) -> Iterator[str]:
             yield from (_drug_term(kb, p) for p in value.split("+"))
     for name in ("therapies", "components"):
         yield from (_drug_term(kb, v) for v in getattr(rec, name, None) or [])
-    for sid in getattr(rec, "sources", None) or []:  # cited trial names and first authors
+    yield from _cited_terms(kb, rec)
+    for name in ("synonyms", "targets", "genes", "model_nodes", "sources"):
+        for value in getattr(rec, name, None) or []:
+            yield value.lower()
+            yield drug_key(value)
+    yield from _pattern_terms(rec)
+
+
+def _cited_terms(kb: KnowledgeBase, rec: Any) -> Iterator[str]:
+    """The trial names and first authors of the sources a record cites."""
+    for sid in getattr(rec, "sources", None) or []:
         src = kb.sources.get(sid)
         if src is not None:
             if src.trial:
                 yield src.trial.lower()
             yield src.citation.split()[0].lower()
-    for name in ("synonyms", "targets", "genes", "model_nodes", "sources"):
-        for value in getattr(rec, name, None) or []:
-            yield value.lower()
-            yield drug_key(value)
+
+
+def _pattern_terms(rec: Any) -> Iterator[str]:
+    """Genes, markers and atoms of a record's biomarker patterns."""
     patterns = [getattr(rec, "biomarker", None), *(getattr(rec, "biomarkers", None) or [])]
     for text in filter(None, patterns):
         for atom in atoms(parse_pattern(text)):
