@@ -210,7 +210,7 @@ def _print_text(profiles: list[Profile], results: list[SampleMatches],
         if r.by_therapy:
             table = Table(show_header=True, header_style="bold")
             for col in ("therapy", "resistance", "sensitivity", "evidence", "strategies"):
-                table.add_column(col)
+                table.add_column(col, overflow="fold")
             for therapy, s in r.by_therapy.items():
                 table.add_row(therapy, s.highest_resistance or "-", s.highest_sensitivity or "-",
                               ", ".join((*s.resistance, *s.sensitivity, *s.other)) or "-",

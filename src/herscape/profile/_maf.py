@@ -116,10 +116,10 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
         naming the file, line and column.
     """
     src = str(path)
-    cache: dict[tuple[str, str, str], tuple[ProteinChange | None, str, str | None, int | None]] = {}
     exon_genes = {g for g in _exon_table()}
     seen_samples: set[str] = set()
     symbols: dict[str, str] = {}
+    unlisted: dict[str, str] = {}
     current_id: str | None = None
     current = None
     with open(path, encoding="utf-8", newline="") as fh:
@@ -177,7 +177,9 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
                         rows.rows.append((lineno, "", None))
                     continue
                 sample, gene_raw = cells[i_sample].strip(), cells[i_gene].strip()
-            if sample != current_id:
+            if sample == current_id:
+                sample = current_id  # one string object per sample, not per row
+            else:
                 current_id, current = sample, samples.sample(sample)
                 if sample not in seen_samples:
                     seen_samples.add(sample)
@@ -186,17 +188,12 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             if gene is None:
                 gene = symbols[gene_raw] = normalize_gene(gene_raw) or ""
             if not gene:
-                gene = gene_raw
-                current.unlisted_genes[gene_raw] = None
+                gene = unlisted.setdefault(gene_raw, gene_raw)
+                current.unlisted_genes[gene] = None
             prot = cells[i_prot].strip() if i_prot is not None else ""
             vc = cells[i_vc].strip() if i_vc is not None else ""
-            key = (gene, prot, vc)
-            found = cache.get(key)
-            if found is None:
-                change, consequence, problem = _change(gene, prot, vc)
-                exon = exon_of(gene, change.position) if change is not None and gene in exon_genes else None
-                found = cache[key] = (change, consequence, problem, exon)
-            change, consequence, problem, exon = found
+            change, consequence, problem = _change(gene, prot, vc)
+            exon = exon_of(gene, change.position) if change is not None and gene in exon_genes else None
             if problem is not None:
                 samples.unrecognized(sample, f"{gene_raw} {prot}", problem, source=src, line=lineno)
             af = round(alt / depth, 4) if alt is not None and depth else None
