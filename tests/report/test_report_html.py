@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from _report_html_check import parse_page
 from test_report_layout import model_path_edges
@@ -117,3 +119,24 @@ def test_html_accepts_an_object_with_to_dict(pred):
             return pred
 
     assert render_html(_Pred()) == render_html(pred)
+
+
+def test_html_and_pdf_are_byte_identical_across_processes():
+    """Same input, same bytes, whatever the interpreter's hash seed."""
+    import subprocess
+    import sys
+
+    fixture = Path(__file__).resolve().parents[1] / "data" / "report" / "prediction_braf_crc.json"
+    code = (
+        "import hashlib, json, pathlib, sys\n"
+        "from herscape.report import render_html, render_pdf\n"
+        "d = json.loads(pathlib.Path(sys.argv[1]).read_text(encoding='utf-8'))\n"
+        "print(hashlib.sha256(render_html(d).encode()).hexdigest(),"
+        " hashlib.sha256(render_pdf(d)).hexdigest())\n"
+    )
+    digests = {
+        subprocess.run([sys.executable, "-c", code, str(fixture)], capture_output=True,
+                       text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

@@ -264,7 +264,7 @@ def _strategies(pred: Mapping[str, Any], ref_no: Mapping[str, int]) -> str:
             f"<td><strong>{_e(regimen_name(s['regimen']))}</strong><div class=\"small\">"
             f"{_e(s['kind'])} · {_e(s['origin'])}{_e(outcome)}</div></td>"
             f"<td class=\"rec\">{mark}</td><td>{_level(s.get('evidence_level'))}</td>"
-            f"<td>{_e(si_text)}</td><td>{_e(s['rationale'])}{nums_html}</td>"
+            f"<td class=\"si\">{_e(si_text)}</td><td>{_e(s['rationale'])}{nums_html}</td>"
             f"<td class=\"cites\">{_cite_links(s['sources'], ref_no)}</td>"
             f"<td>{_e(s.get('reason_not_recommended') or '')}</td></tr>"
         )
