@@ -140,3 +140,12 @@ def test_html_and_pdf_are_byte_identical_across_processes():
         for seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_html_lists_node_probabilities(pred):
+    page = render_html(pred)
+    model = page[page.index('<section id="model">'):page.index('<section id="strategies">')]
+    assert "Node probabilities, untreated and treated" in model
+    # the largest change (the antibody binding EGFR) comes first
+    first = re.search(r'<table class="readouts nodes">.*?<tbody><tr><th>(\w+)</th>', model)
+    assert first is not None and first.group(1) in {"Ab_EGFR", "IgG1_bound"}

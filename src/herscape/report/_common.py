@@ -26,6 +26,7 @@ __all__ = [
     "short_cite",
     "fmt_num",
     "fmt_numbers",
+    "node_changes",
     "readout_rows",
     "references",
     "regimen_name",
@@ -229,3 +230,11 @@ def effect_label(record: Mapping[str, Any]) -> str:
 def path_text(path: Iterable[str], arrow: str = " → ") -> str:
     """A network path as ``A → B → C``."""
     return arrow.join(path)
+
+
+def node_changes(model: Mapping[str, Any]) -> list[tuple[str, float | None, float | None]]:
+    """(node, untreated, treated) for every reported node, largest change under treatment first."""
+    before = model.get("node_probabilities_untreated") or {}
+    after = model.get("node_probabilities_treated") or {}
+    rows = [(n, before.get(n), after.get(n)) for n in sorted(set(before) | set(after))]
+    return sorted(rows, key=lambda r: (-abs((r[2] or 0.0) - (r[1] or 0.0)), r[0]))

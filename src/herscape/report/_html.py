@@ -24,6 +24,7 @@ from herscape.report._common import (
     effect_label,
     fmt_num,
     fmt_numbers,
+    node_changes,
     path_text,
     readout_rows,
     references,
@@ -231,6 +232,18 @@ def _model(pred: Mapping[str, Any]) -> str:
     ]
     if perts:
         out.append(f"<h3>Alterations applied to the model</h3><ul>{perts}</ul>")
+    changes = node_changes(model)
+    if changes:
+        body = "".join(
+            f"<tr><th>{_e(n)}</th><td>{fmt_num(u, 3)}</td><td>{fmt_num(t, 3)}</td></tr>"
+            for n, u, t in changes
+        )
+        out.append(
+            f"<details><summary>Node probabilities, untreated and treated ({len(changes)} "
+            "nodes, largest change first)</summary>"
+            '<table class="readouts nodes"><thead><tr><th>Node</th><th>untreated</th>'
+            f"<th>treated</th></tr></thead><tbody>{body}</tbody></table></details>"
+        )
     if unmodelled:
         out.append(f"<p>Not modelled (no network action): {_e(', '.join(unmodelled))}.</p>")
     out.append("</section>")

@@ -23,6 +23,7 @@ from herscape.report._common import (
     effect_label,
     fmt_num,
     fmt_numbers,
+    node_changes,
     path_text,
     readout_rows,
     regimen_name,
@@ -99,25 +100,29 @@ def _mechanisms(pred: Mapping[str, Any]) -> Table | Text:
     return table
 
 
-def _model(pred: Mapping[str, Any]) -> Table | Text:
+def _model(pred: Mapping[str, Any]) -> Group | Text:
     model = pred.get("model")
     if not model:
         return Text("Network model: the planned regimen acts on no model node.", style="dim")
     si = model.get("sensitivity_index")
     se = model.get("sensitivity_index_se")
     si_text = "undefined" if si is None else f"{si:.2f}" + (f" ± {se:.2f}" if se is not None else "")
+    moved = [(n, u, t) for n, u, t in node_changes(model)[:6] if (t or 0) != (u or 0)]
     caption = (
         f"sensitivity index {si_text} vs reference {model['reference']} · model verdict "
         f"{model['verdict']} · active path: {path_text(model.get('active_path') or []) or 'none'}"
     )
-    table = Table(title="Model readouts (network model, level E)", title_justify="left",
-                  caption=caption, caption_justify="left")
+    if moved:
+        caption += "\nlargest changes under treatment: " + ", ".join(
+            f"{n} {fmt_num(u)}→{fmt_num(t)}" for n, u, t in moved
+        )
+    table = Table(title="Model readouts (network model, level E)", title_justify="left")
     table.add_column("Readout")
     for col in ("untreated", "treated", "ref. untreated", "ref. treated"):
         table.add_column(col, justify="right")
     for label, vals in readout_rows(model):
         table.add_row(label, *(fmt_num(v) for v in vals))
-    return table
+    return Group(table, Text(caption))
 
 
 def _strategies(pred: Mapping[str, Any]) -> Table | Text:
