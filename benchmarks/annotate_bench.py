@@ -135,28 +135,32 @@ def main() -> None:
           f"({maf.stat().st_size / 1e6:.0f} MB, written in {t_gen:.1f} s); {kb_note}; "
           f"cores available: {os.cpu_count()}")
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = read_profiles([maf], vocabulary=kb, tumor_type="COADREAD")
-    t_read = time.perf_counter() - t0
+    t_read, c_read = time.perf_counter() - t0, time.process_time() - c0
     profiles = result.profiles
     n_features = sum(len(p.features) for p in profiles)
     matcher = Matcher(kb)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     n_matches = 0
     with paused_gc():
         for p in profiles:
             n_matches += len(matcher.match(p).matches)
-    t_match = time.perf_counter() - t0
-    print(f"read MAF into profiles: {t_read:.2f} s ({n_rows / t_read:,.0f} rows/s)")
-    print(f"match in memory: {n_features:,} variants in {t_match:.2f} s = "
-          f"{n_features / t_match:,.0f} variant matches/s ({n_matches:,} record matches, "
-          f"{matcher.n_records} compiled records)  [target >= 1,000,000/s]")
+    t_match, c_match = time.perf_counter() - t0, time.process_time() - c0
+    print(f"read MAF into profiles: {t_read:.2f} s wall, {c_read:.2f} s CPU "
+          f"({n_rows / t_read:,.0f} rows/s wall, {n_rows / c_read:,.0f} rows/s CPU)")
+    print(f"match in memory: {n_features:,} variants in {t_match:.2f} s wall, {c_match:.2f} s CPU = "
+          f"{n_features / t_match:,.0f} variant matches/s wall, {n_features / c_match:,.0f} /s CPU "
+          f"({n_matches:,} record matches, {matcher.n_records} compiled records)  "
+          f"[target >= 1,000,000/s]")
 
     out = work / "cohort.annotated.maf"
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     annotate([maf], tumor_type="COADREAD", fmt="tsv", out=out, kb_dir=kb_dir)
-    t_all = time.perf_counter() - t0
-    print(f"end to end (read, annotate, write TSV): {t_all:.2f} s  [target < 30 s]")
+    t_all, c_all = time.perf_counter() - t0, time.process_time() - c0
+    print(f"end to end (read, annotate, write TSV): {t_all:.2f} s wall, {c_all:.2f} s CPU  "
+          f"[target < 30 s]")
+    print(f"load average during the run: {os.getloadavg()[0]:.2f} (other jobs share the cores)")
     if args.keep is None:
         shutil.rmtree(work)
     if kb_dir is not None:

@@ -557,38 +557,7 @@ class Matcher:
 
     def atom_hits(self, profile: Profile) -> dict[int, list[tuple[Feature, int]]]:
         """Which compiled atoms each feature satisfies: atom index -> [(feature, strength)]."""
-        hits: dict[int, list[tuple[Feature, int]]] = {}
-        genes = self._gene_index
-        index = self._index
-        for f in profile.features:
-            if type(f) is Mutation:  # the common case: one gene, no marker
-                candidates = genes.get(f.gene)
-                if candidates is None:
-                    continue
-            else:
-                found: list[_Atom] = []
-                for g in f.genes:
-                    found += index.get(("g", g), ())
-                if isinstance(f, MarkerFeature):
-                    found += index.get(("m", f.marker), ())
-                candidates = tuple(dict.fromkeys(found))
-            for atom in candidates:
-                strength = atom.test(f)
-                if strength:
-                    hits.setdefault(atom.index, []).append((f, strength))
-        return hits
-
-    def _assessed_key(self, profile: Profile) -> frozenset[tuple[str, str]]:
-        relevant = self._relevant
-        out = {s for s in profile.assessed if s[1] == "*" or s in relevant}
-        wild = {s[0] for s in out if s[1] == "*"}
-        for f in profile.features:
-            if type(f) in _SINGLE_SCOPE and f.scope in wild:
-                continue
-            for s in f.scopes():
-                if s in relevant:
-                    out.add(s)
-        return frozenset(out)
+        return self._scan(profile)[0]
 
     def _decide(self, truth: dict[int, int], assessed: frozenset[tuple[str, str]],
                 tumor: str | None) -> tuple[tuple[tuple[int, str], ...],
@@ -632,13 +601,44 @@ class Matcher:
                     undetermined.append((i, missing))
         return tuple(matched), tuple(undetermined)
 
+    def _scan(self, profile: Profile) -> tuple[dict[int, list[tuple[Feature, int]]],
+                                               frozenset[tuple[str, str]]]:
+        """One pass over the features: atom hits, and the relevant assessed scopes."""
+        relevant = self._relevant
+        genes = self._gene_index
+        index = self._index
+        assessed = {s for s in profile.assessed if s[1] == "*" or s in relevant}
+        wild = {s[0] for s in assessed if s[1] == "*"}
+        mutations_wild = "mutation" in wild
+        hits: dict[int, list[tuple[Feature, int]]] = {}
+        for f in profile.features:
+            if type(f) is Mutation:  # the common case: one gene, one scope, no marker
+                if not mutations_wild and ("mutation", f.gene) in relevant:
+                    assessed.add(("mutation", f.gene))
+                candidates = genes.get(f.gene)
+                if candidates is None:
+                    continue
+            else:
+                if not (type(f) in _SINGLE_SCOPE and f.scope in wild):
+                    assessed.update(s for s in f.scopes() if s in relevant)
+                found: list[_Atom] = []
+                for g in f.genes:
+                    found += index.get(("g", g), ())
+                if isinstance(f, MarkerFeature):
+                    found += index.get(("m", f.marker), ())
+                candidates = tuple(dict.fromkeys(found))
+            for atom in candidates:
+                strength = atom.test(f)
+                if strength:
+                    hits.setdefault(atom.index, []).append((f, strength))
+        return hits, frozenset(assessed)
+
     def match(self, profile: Profile) -> SampleMatches:
         """Every record that applies to ``profile``, ranked, and the per-therapy summary."""
-        hits = self.atom_hits(profile)
+        hits, assessed = self._scan(profile)
         evidence = tuple(sorted(
             (a, max(s for _, s in fs), tuple(str(f) for f, _ in fs)) for a, fs in hits.items()
         )) if hits else ()
-        assessed = self._assessed_key(profile)
         tumor = profile.tumor_type
         cached = self._result_cache.get((evidence, assessed, tumor))
         if cached is None:
