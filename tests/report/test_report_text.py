@@ -51,3 +51,11 @@ def test_text_colours_the_banner_by_verdict(pred):
 def test_text_markup_in_data_is_not_interpreted(pred):
     pred["evidence"][0]["biomarker"] = "BRAF [bold]V600E[/bold]"
     assert "[bold]V600E[/bold]" in _render(pred, width=240)
+
+
+def test_text_narrow_console_folds_columns(pred):
+    out = _render(pred, width=80)
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Therapy · numbers · citations" in out
+    assert "not recommended:" in out and "negative evidence" in out
+    assert "binimetinib +" in out and "RESISTANT" in out

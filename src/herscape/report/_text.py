@@ -61,24 +61,42 @@ def _banner(pred: Mapping[str, Any]) -> Panel:
                  border_style=border, expand=True)
 
 
-def _evidence(pred: Mapping[str, Any]) -> Table | Text:
+#: Below this console width the evidence table folds therapy, numbers and citations together.
+NARROW = 110
+
+
+def _evidence(pred: Mapping[str, Any], width: int) -> Table | Text:
     if not pred["evidence"]:
         return Text("No knowledge assertion matches this query.", style="dim")
-    table = Table(title="Evidence", title_justify="left", show_lines=False, expand=True)
-    for col, kw in (("Lvl", {"no_wrap": True}), ("Biomarker", {"ratio": 2}),
-                    ("Effect", {"min_width": 15}), ("Therapy", {"ratio": 2}),
-                    ("Numbers", {"ratio": 4}), ("Citations", {"ratio": 3}),
-                    ("Used", {"no_wrap": True})):
+    narrow = width < NARROW
+    table = Table(title="Evidence", title_justify="left", show_lines=narrow, expand=True)
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("Lvl", {"no_wrap": True}), ("Biomarker", {"ratio": 2, "min_width": 12}),
+        ("Effect", {"min_width": 11}),
+    )
+    if narrow:
+        columns += (("Therapy · numbers · citations", {"ratio": 5}),)
+    else:
+        columns += (("Therapy", {"ratio": 2}), ("Numbers", {"ratio": 4}),
+                    ("Citations", {"ratio": 3}))
+    for col, kw in (*columns, ("Used", {"no_wrap": True})):
         table.add_column(col, overflow="fold", **kw)
     for e in pred["evidence"]:
         level = Text(e["level"], style=_LEVEL_STYLES.get(e["level"], ""))
         style = "red" if e["effect"] in ("resistance", "reduced_benefit") else (
             "green" if e["effect"] == "sensitivity" else ""
         )
+        cites = ", ".join(c["id"] for c in e["sources"])
+        if narrow:
+            detail = Text(e["therapy"])
+            for part, part_style in ((fmt_numbers(e), "bold"), (cites, "dim")):
+                if part:
+                    detail.append("\n" + part, style=part_style)
+            cells: tuple[Any, ...] = (detail,)
+        else:
+            cells = (escape(e["therapy"]), escape(fmt_numbers(e)), escape(cites))
         table.add_row(
-            level, escape(e["biomarker"]), Text(effect_label(e), style=style),
-            escape(e["therapy"]), escape(fmt_numbers(e)),
-            escape(", ".join(c["id"] for c in e["sources"])),
+            level, escape(e["biomarker"]), Text(effect_label(e), style=style), *cells,
             "✓" if e["counted"] else "–",
             style=None if e["counted"] else "dim",
         )
@@ -125,17 +143,19 @@ def _model(pred: Mapping[str, Any]) -> Group | Text:
     return Group(table, Text(caption))
 
 
-def _strategies(pred: Mapping[str, Any]) -> Table | Text:
+def _strategies(pred: Mapping[str, Any], width: int) -> Table | Text:
     if not pred["strategies"]:
         return Text("No strategy found.", style="dim")
+    narrow = width < NARROW
     table = Table(title="Strategies", title_justify="left", expand=True, show_lines=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Regimen", ratio=2, overflow="fold")
     table.add_column("Rec.", justify="center", no_wrap=True)
     table.add_column("Lvl", no_wrap=True)
     table.add_column("SI", justify="right", no_wrap=True)
-    table.add_column("Rationale", ratio=3, overflow="fold")
-    table.add_column("Not recommended because", ratio=2, overflow="fold")
+    table.add_column("Rationale" + (" · why not" if narrow else ""), ratio=3, overflow="fold")
+    if not narrow:
+        table.add_column("Not recommended because", ratio=2, overflow="fold")
     for s in pred["strategies"]:
         rec = Text("✓", style="bold green") if s["recommended"] else Text("✗", style="bold red")
         rationale = Text(s["rationale"])
@@ -144,13 +164,18 @@ def _strategies(pred: Mapping[str, Any]) -> Table | Text:
             rationale.append(f"\n{nums}", style="bold")
         if s["sources"]:
             rationale.append("\n" + ", ".join(c["id"] for c in s["sources"]), style="dim")
+        reason = s.get("reason_not_recommended") or ""
+        if narrow and reason:
+            rationale.append(f"\nnot recommended: {reason}", style="red")
         level = s.get("evidence_level")
-        table.add_row(
+        cells = [
             str(s["rank"]), escape(regimen_name(s["regimen"])), rec,
             Text(level or "model", style=_LEVEL_STYLES.get(level or "E", "")),
             fmt_num(s.get("sensitivity_index")), rationale,
-            escape(s.get("reason_not_recommended") or ""),
-        )
+        ]
+        if not narrow:
+            cells.append(Text(reason))
+        table.add_row(*cells)
     return table
 
 
@@ -179,7 +204,8 @@ def render_text(pred: Mapping[str, Any], console: Console | None = None) -> None
     if data.get("unrecognized"):
         for u in data["unrecognized"]:
             console.print(f"[yellow]not understood:[/] {escape(u['input'])} — {escape(u['reason'])}")
-    for part in (_evidence(data), _mechanisms(data), _model(data), _strategies(data)):
+    for part in (_evidence(data, console.width), _mechanisms(data), _model(data),
+                 _strategies(data, console.width)):
         console.print(part)
     prov = data["provenance"]
     console.print(
