@@ -81,3 +81,19 @@ def test_layout_is_deterministic(_braf_crc, diagram):
 
 def test_no_model_no_diagram(_braf_crc):
     assert layout_diagram({**_braf_crc, "model": None}, load_erbb_model()) is None
+
+
+def test_feedback_edges_are_set_aside(_braf_crc):
+    """SPRY feeds back onto EGFR: that edge is drawn as feedback, the rest run left to right."""
+    from herscape.report._svg import diagram_svg
+
+    pred = {**_braf_crc, "mechanisms": [
+        {**_braf_crc["mechanisms"][0],
+         "path": ["EGFR", "GRB2_SOS", "RAS", "BRAF", "MEK", "ERK", "SPRY"]}]}
+    diagram = layout_diagram(pred, load_erbb_model())
+    edges = {(e.source, e.target): e for e in diagram.edges}
+    assert edges[("SPRY", "EGFR")].feedback
+    assert not edges[("EGFR", "GRB2_SOS")].feedback
+    assert diagram.nodes["EGFR"].layer < diagram.nodes["ERK"].layer < diagram.nodes["SPRY"].layer
+    svg = diagram_svg(diagram)
+    assert 'class="edge inhibition feedback" data-source="SPRY" data-target="EGFR"' in svg
