@@ -444,6 +444,11 @@ class Matcher:
         self._records: list[_Compiled] = []
         self._index: dict[tuple[str, str], list[_Atom]] = {}
         self._gene_index: dict[str, tuple[_Atom, ...]] = {}
+        self._ranked: dict[Any, tuple[tuple[int, str, str], ...]] = {}
+        self._assessed_base: dict[frozenset[tuple[str, str]],
+                                  tuple[frozenset[tuple[str, str]], frozenset[str], bool]] = {}
+        self._matches: dict[Any, Match] = {}
+        self._summaries: dict[Any, MappingProxyType[str, TherapySummary]] = {}
         self._result_cache: dict[Any, tuple[tuple[Match, ...], tuple[tuple[str, tuple[str, ...]], ...],
                                             MappingProxyType[str, TherapySummary]]] = {}
         self._by_atom: dict[int, list[int]] = {}
@@ -605,22 +610,26 @@ class Matcher:
                                                frozenset[tuple[str, str]]]:
         """One pass over the features: atom hits, and the relevant assessed scopes."""
         relevant = self._relevant
-        genes = self._gene_index
+        base = self._assessed_base.get(profile.assessed)
+        if base is None:
+            kept = frozenset(s for s in profile.assessed if s[1] == "*" or s in relevant)
+            wild = frozenset(s[0] for s in kept if s[1] == "*")
+            base = self._assessed_base[profile.assessed] = (kept, wild, "mutation" in wild)
+        kept, wild, mutations_wild = base
+        extra: set[tuple[str, str]] = set()
+        gene_atoms = self._gene_index.get
         index = self._index
-        assessed = {s for s in profile.assessed if s[1] == "*" or s in relevant}
-        wild = {s[0] for s in assessed if s[1] == "*"}
-        mutations_wild = "mutation" in wild
         hits: dict[int, list[tuple[Feature, int]]] = {}
         for f in profile.features:
             if type(f) is Mutation:  # the common case: one gene, one scope, no marker
                 if not mutations_wild and ("mutation", f.gene) in relevant:
-                    assessed.add(("mutation", f.gene))
-                candidates = genes.get(f.gene)
+                    extra.add(("mutation", f.gene))
+                candidates = gene_atoms(f.gene)
                 if candidates is None:
                     continue
             else:
                 if not (type(f) in _SINGLE_SCOPE and f.scope in wild):
-                    assessed.update(s for s in f.scopes() if s in relevant)
+                    extra.update(s for s in f.scopes() if s in relevant)
                 found: list[_Atom] = []
                 for g in f.genes:
                     found += index.get(("g", g), ())
@@ -631,7 +640,7 @@ class Matcher:
                 strength = atom.test(f)
                 if strength:
                     hits.setdefault(atom.index, []).append((f, strength))
-        return hits, frozenset(assessed)
+        return hits, (kept | extra) if extra else kept
 
     def match(self, profile: Profile) -> SampleMatches:
         """Every record that applies to ``profile``, ranked, and the per-therapy summary."""
@@ -648,8 +657,7 @@ class Matcher:
             if decided is None:
                 decided = self._decide(truth, assessed, tumor)
                 self._cache[key] = decided
-            matched, undetermined = decided
-            cached = self._result(tumor, {a: t for a, _, t in evidence}, matched, undetermined)
+            cached = self._result(key, {a: t for a, _, t in evidence}, decided)
             if len(self._result_cache) < 500_000:
                 self._result_cache[(evidence, assessed, tumor)] = cached
         matches, undetermined_ids, by_therapy = cached
@@ -660,32 +668,47 @@ class Matcher:
         for p in profiles:
             yield self.match(p)
 
-    def _result(self, tumor: str | None, texts: dict[int, tuple[str, ...]],
-                matched: tuple[tuple[int, str], ...],
-                undetermined: tuple[tuple[int, tuple[str, ...]], ...]
+    def _result(self, key: tuple[Any, ...], texts: dict[int, tuple[str, ...]],
+                decided: tuple[tuple[tuple[int, str], ...], tuple[tuple[int, tuple[str, ...]], ...]]
                 ) -> tuple[tuple[Match, ...], tuple[tuple[str, tuple[str, ...]], ...],
                            MappingProxyType[str, TherapySummary]]:
-        out: list[tuple[tuple[Any, ...], Match]] = []
-        for i, strength in matched:
+        """Build (or reuse) the Match values of a decision; only matched features vary."""
+        tumor = key[2]
+        matched, undetermined = decided
+        ranked = self._ranked.get(key)
+        if ranked is None:
+            order = []
+            for i, strength in matched:
+                rec = self._records[i]
+                relation, rank = self._relation(rec.tumor_type, tumor)
+                order.append(((rank, rec.static["level"] or "Z", strength != "exact", rec.record_id),
+                              i, strength, relation or ""))
+            order.sort(key=lambda t: t[0])
+            ranked = self._ranked[key] = tuple((i, strength, rel) for _, i, strength, rel in order)
+        out = []
+        for i, strength, relation in ranked:
             rec = self._records[i]
-            relation, rank = self._relation(rec.tumor_type, tumor)
             feats: dict[str, None] = {}
             atoms: dict[str, None] = {}
             for a in sorted(rec.positive & texts.keys()):
                 for text in texts[a]:
                     feats[text] = None
                 atoms[self._atom_list[a].text] = None
-            m = Match(
-                record_id=rec.record_id, record_type=rec.record_type, biomarker=rec.biomarker,
-                therapy=rec.therapy, tumor_type=rec.tumor_type, tumor_match=relation or "",
-                strength=strength, matched_features=tuple(feats), matched_atoms=tuple(atoms),
-                **rec.static,
-            )
-            out.append(((rank, rec.static["level"] or "Z", strength != "exact", rec.record_id), m))
-        out.sort(key=lambda t: t[0])
-        matches = tuple(m for _, m in out)
+            mkey = (i, strength, relation, tuple(feats), tuple(atoms))
+            m = self._matches.get(mkey)
+            if m is None:
+                m = self._matches[mkey] = Match(
+                    record_id=rec.record_id, record_type=rec.record_type,
+                    biomarker=rec.biomarker, therapy=rec.therapy, tumor_type=rec.tumor_type,
+                    tumor_match=relation, strength=strength, matched_features=mkey[3],
+                    matched_atoms=mkey[4], **rec.static)
+            out.append(m)
+        matches = tuple(out)
+        by_therapy = self._summaries.get(key)
+        if by_therapy is None:
+            by_therapy = self._summaries[key] = MappingProxyType(_by_therapy(matches))
         undetermined_ids = tuple((self._records[i].record_id, miss) for i, miss in undetermined)
-        return matches, undetermined_ids, MappingProxyType(_by_therapy(matches))
+        return matches, undetermined_ids, by_therapy
 
 
 def _by_therapy(matches: tuple[Match, ...]) -> dict[str, TherapySummary]:
