@@ -169,3 +169,25 @@ def test_skip_bad_keeps_the_rest():
 def test_missing_input_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="does not exist"):
         read_profiles([tmp_path / "nope.maf"])
+
+
+def _gauntlet_rows(name: str) -> list[dict[str, str]]:
+    lines = [ln for ln in (DATA / name).read_text().splitlines() if ln and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, ln.split("\t"), strict=True)) for ln in lines[1:]]
+
+
+def test_maf_gauntlet_every_row_reads_and_formats():
+    profiles = _read("maf.gauntlet.maf")
+    for row in _gauntlet_rows("maf.gauntlet.maf"):
+        p = profiles[row["Tumor_Sample_Barcode"]]
+        assert [str(f) for f in p.features] == [row["expected"]], row
+        assert not p.unrecognized, row
+
+
+def test_cna_gauntlet_every_row_reads_and_formats():
+    profiles = _read("cna.gauntlet.tsv")
+    for row in _gauntlet_rows("cna.gauntlet.tsv"):
+        p = profiles[row["sample"]]
+        assert " ; ".join(str(f) for f in p.features) == row["expected"], row
+        assert p.assessed, row
