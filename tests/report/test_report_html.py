@@ -49,7 +49,7 @@ def test_html_evidence_table_links_citations(pred):
     assert '<table class="evidence">' in evidence
     assert 'href="https://doi.org/10.1016/S1470-2045(10)70130-3"' in evidence
     # a PubMed id without url is linked to PubMed
-    assert 'href="https://pubmed.ncbi.nlm.nih.gov/25673558/"' in evidence
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/11248153/"' in evidence
     assert "n=1022; ORR 8.3% vs 38%; OR 0.15; P=0.0012" in evidence
     # the weaker match is shown apart, not counted
     assert "not counted" in evidence and "A001-braf-nonv600-cetuximab" in evidence
