@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from herscape.cli._annotate import annotate
 from herscape.errors import KnowledgeBaseError
 from herscape.knowledge import Matcher, data_dir, load_kb
 from herscape.profile import read_profiles
@@ -154,12 +155,23 @@ def main() -> None:
           f"({n_matches:,} record matches, {matcher.n_records} compiled records)  "
           f"[target >= 1,000,000/s]")
 
+    del result, profiles, matcher
     out = work / "cohort.annotated.maf"
-    t0, c0 = time.perf_counter(), time.process_time()
-    annotate([maf], tumor_type="COADREAD", fmt="tsv", out=out, kb_dir=kb_dir)
-    t_all, c_all = time.perf_counter() - t0, time.process_time() - c0
-    print(f"end to end (read, annotate, write TSV): {t_all:.2f} s wall, {c_all:.2f} s CPU  "
-          f"[target < 30 s]")
+    cmd = [str(ROOT / ".venv" / "bin" / "herscape"), "annotate", str(maf), "--tumor-type",
+           "COADREAD", "--format", "tsv", "--out", str(out)]
+    if kb_dir is not None:
+        cmd += ["--kb", str(kb_dir)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL)
+    t_all = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c_all = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    with open(out, encoding="utf-8") as fh:
+        n_out = sum(1 for _ in fh) - 2
+    print(f"end to end, a fresh `herscape annotate cohort.maf --format tsv --out ...` process "
+          f"(start-up, knowledge load, read, match, write {n_out:,} annotated rows): "
+          f"{t_all:.2f} s wall, {c_all:.2f} s CPU  [target < 30 s]")
     print(f"load average during the run: {os.getloadavg()[0]:.2f} (other jobs share the cores)")
     if args.keep is None:
         shutil.rmtree(work)
