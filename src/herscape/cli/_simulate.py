@@ -176,10 +176,22 @@ def simulate_command(  # noqa: PLR0913 - one option per MaBoSS setting
         bool, typer.Option("--final-only", help="only the state at max_time")
     ] = False,
     fmt: Annotated[_Format, typer.Option("--format", help="text, json or tsv")] = _Format.text,
+    tumor_type: Annotated[str | None, typer.Option("--tumor-type", help="ERBB model: OncoTree code")] = None,
+    therapy: Annotated[str | None, typer.Option("--therapy", help="ERBB model: regimen, drugs joined by '+'")] = None,
+    alteration: Annotated[list[str] | None, typer.Option("--alteration", help="ERBB model: e.g. 'KRAS G12D'")] = None,
+    marker: Annotated[list[str] | None, typer.Option("--marker", help="ERBB model: NAME=VALUE")] = None,
 ) -> None:
-    """Simulate a logical model (MaBoSS semantics) and print its probabilities."""
+    """Simulate a logical model (MaBoSS semantics) and print its probabilities.
+
+    Without model files and with --therapy, simulate a tumour profile in the curated ERBB
+    resistance model: readouts untreated and treated, sensitivity index, verdict, active path.
+    """
+    if not model and therapy:
+        _simulate_profile(tumor_type, therapy, alteration or [], marker or [], fmt, samples, seed)
+        return
     if not model:
-        msg = "simulate needs MODEL files (MODEL.bnd [MODEL.cfg], MODEL.bnet or MODEL.sbml)"
+        msg = ("simulate needs MODEL files (MODEL.bnd [MODEL.cfg], MODEL.bnet or MODEL.sbml), "
+               "or --tumor-type and --therapy for the ERBB model")
         raise UsageError(msg, field="MODEL")
     loaded = load_model_files(model)
     result = simulate(
@@ -200,3 +212,47 @@ def simulate_command(  # noqa: PLR0913 - one option per MaBoSS setting
         typer.echo(frame.to_csv(sep="\t"), nl=False)
     else:
         _print_text(result)
+
+
+def _simulate_profile(tumor_type: str | None, therapy: str, alterations: list[str],
+                      markers: list[str], fmt: _Format, samples: int | None, seed: int | None) -> None:
+    from herscape._config import DEFAULT_SEED
+    from herscape.network._response import DEFAULT_SAMPLES
+    from herscape.predict import simulate_profile
+    from herscape.profile._read import profile_from_strings
+
+    profile = profile_from_strings(alterations, markers=markers, tumor_type=tumor_type)
+    if profile.unrecognized:
+        bad = "; ".join(f"{u.input!r}: {u.reason}" for u in profile.unrecognized)
+        raise UsageError(f"input not understood: {bad}", field="alteration",
+                         value=profile.unrecognized[0].input)
+    summary = simulate_profile(profile, therapy, samples=samples or DEFAULT_SAMPLES,
+                               seed=DEFAULT_SEED if seed is None else seed)
+    out = summary.to_dict()
+    if fmt is _Format.json:
+        query = {"tumor_type": tumor_type, "therapy": therapy,
+                 "features": [str(f) for f in profile.features]}
+        typer.echo(json.dumps({"query": query, **out}, indent=1))
+        return
+    if fmt is _Format.tsv:
+        typer.echo("readout\tuntreated\ttreated\treference_untreated\treference_treated")
+        for key in ("proliferation", "apoptosis", "immune_killing", "growth"):
+            typer.echo(f"{key}\t{out['untreated'][key]:.4f}\t{out['treated'][key]:.4f}\t"
+                       f"{out['reference_untreated'][key]:.4f}\t{out['reference_treated'][key]:.4f}")
+        return
+    table = Table(title=f"ERBB model: {therapy} in {tumor_type} ({', '.join(map(str, profile.features)) or 'no alterations'})")
+    for col in ("readout", "untreated", "treated", "reference untreated", "reference treated"):
+        table.add_column(col, justify="left" if col == "readout" else "right")
+    for key in ("proliferation", "apoptosis", "immune_killing", "growth"):
+        table.add_row(key.replace("_", " "), *(f"{out[k][key]:.3f}" for k in
+                      ("untreated", "treated", "reference_untreated", "reference_treated")))
+    out_console.print(table)
+    si = out["sensitivity_index"]
+    si_text = "undefined" if si is None else f"{si:.2f} ± {out['sensitivity_index_se']:.2f}"
+    out_console.print(f"sensitivity index {si_text} (reference {out['reference']}); "
+                      f"model verdict [bold]{out['verdict']}[/]")
+    out_console.print(f"active path: {' → '.join(out['active_path']) or 'none'}")
+    for p in out["perturbations"]:
+        out_console.print(f"  perturbation: {p['pattern']} — {p['why']}", highlight=False)
+    if out["unmodelled_drugs"]:
+        out_console.print(f"  not in the model: {', '.join(out['unmodelled_drugs'])}")

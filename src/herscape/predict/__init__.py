@@ -3,7 +3,7 @@
 >>> from herscape.predict import predict, profile_from_strings   # doctest: +SKIP
 """
 
-from herscape.predict._predict import SCREENS, Engine, predict
+from herscape.predict._predict import SCREENS, Engine, predict, simulate_profile
 from herscape.predict._types import (
     SCHEMA_VERSION,
     Citation,
@@ -25,5 +25,6 @@ __all__ = [
     "Prediction",
     "StrategyResult",
     "predict",
+    "simulate_profile",
 
 ]

@@ -44,7 +44,7 @@ from herscape.predict._types import EvidenceItem, MechanismHit, ModelSummary, Pr
 from herscape.predict._verdict import decide
 from herscape.profile import OncoTree, Profile, oncotree
 
-__all__ = ["SCREENS", "Engine", "predict"]
+__all__ = ["SCREENS", "Engine", "predict", "simulate_profile"]
 
 #: Screen sizes: none, default (one add-on drug), full (one or two add-on drugs).
 SCREENS = ("none", "default", "full")
@@ -263,6 +263,37 @@ def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> s
             f"{verdict.confidence:.2f}): {verdict.note}.{why}{best}")
 
 
+def _model_part(engine: Engine, profile: Profile, planned: Regimen, lineage: tuple[str, ...], *,
+                samples: int, seed: int) -> tuple[Perturbation, list[str], list[str], Response | None]:
+    pert = perturbation_for(lambda p: engine.evaluator.holds(p, profile))
+    nodes = sorted({n for d in planned.drugs for n in engine.drug_nodes(d)})
+    unmodelled = sorted(engine.kb.drugs[d].name for d in planned.drugs if not engine.drug_nodes(d))
+    resp = model_response(engine.erbb, pert, nodes, lineage=lineage, samples=samples, seed=seed) \
+        if nodes else None
+    return pert, nodes, unmodelled, resp
+
+
+def simulate_profile(profile: Profile, therapy: str, *, engine: Engine | None = None,
+                     seed: int = DEFAULT_SEED, samples: int = DEFAULT_SAMPLES) -> ModelSummary:
+    """The ERBB model's answer alone: readouts untreated and treated, sensitivity index, verdict
+    and active path (``herscape simulate --therapy``).
+
+    Raises
+    ------
+    UsageError
+        Unknown drug or tumour type, or a regimen none of whose drugs act on the model.
+    """
+    engine = engine or Engine.default()
+    planned = engine.kb.regimen(therapy)
+    lineage = _lineage(engine, profile)
+    pert, _, unmodelled, resp = _model_part(engine, profile, planned, lineage, samples=samples, seed=seed)
+    if resp is None:
+        msg = (f"no drug of {therapy!r} acts on the ERBB model ({', '.join(unmodelled)}); "
+               "see src/herscape/network/models/drug_actions.yaml")
+        raise UsageError(msg, field="therapy", value=therapy)
+    return _model_summary(resp, pert, unmodelled)
+
+
 def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, screen: str = "default",
             seed: int = DEFAULT_SEED, samples: int = DEFAULT_SAMPLES,
             progress: Callable[[int, int], None] | None = None) -> Prediction:
@@ -301,11 +332,8 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
             prior_drugs |= kb.regimen(prior.therapy).drugs
     sm = engine.matcher.match(profile)
     evidence = _evidence(engine, sm.matches, planned)
-    pert = perturbation_for(lambda p: engine.evaluator.holds(p, profile))
-    nodes = sorted({n for d in planned.drugs for n in engine.drug_nodes(d)})
-    unmodelled = sorted(kb.drugs[d].name for d in planned.drugs if not engine.drug_nodes(d))
-    resp = model_response(engine.erbb, pert, nodes, lineage=lineage, samples=samples, seed=seed) \
-        if nodes else None
+    pert, nodes, unmodelled, resp = _model_part(engine, profile, planned, lineage,
+                                                samples=samples, seed=seed)
     verdict = decide(evidence, resp.verdict if resp else None)
     evidence = sorted(
         (replace(e, counted=e.record_id in verdict.counted) for e in evidence),

@@ -1,0 +1,75 @@
+"""Speed of `herscape predict` against the targets of issue 6, on this machine.
+
+Targets (issue 5): one profile x one regimen in the ERBB model, standard error <= 0.01 on the
+readouts, under 0.2 s. Targets (issue 6): a typical predict with the default screen under 1 s once warm and under 3 s as a fresh
+CLI process; the full screen (plan + one or two add-on drugs) for one profile under 60 s on 2 cores.
+
+    .venv/bin/python benchmarks/predict_bench.py
+
+No other tool does what predict does (evidence + network model + strategy screen), so there is no
+competitor to run side by side; the script prints each figure against its target.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from herscape.predict import Engine, predict, simulate_profile
+from herscape.profile._read import profile_from_strings
+
+CASES = [
+    (["BRAF V600E", "KRAS wild-type", "NRAS wild-type"], [], "COADREAD", "cetuximab"),
+    (["KRAS G12D"], [], "COADREAD", "panitumumab"),
+    (["PIK3CA H1047R", "ERBB2 amplification"], [], "BRCA", "trastuzumab"),
+    (["ERBB2 amplification"], ["p95HER2=positive"], "BRCA", "trastuzumab"),
+    (["MET amplification"], [], "COADREAD", "cetuximab"),
+]
+
+
+def _timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    engine = Engine.default()
+    first = CASES[0]
+    p0 = profile_from_strings(first[0], markers=first[1], tumor_type=first[2])
+    cold = _timed(lambda: predict(p0, first[3], engine=engine))
+    warm_new = []
+    for alts, markers, tumor, therapy in CASES[1:]:
+        p = profile_from_strings(alts, markers=markers, tumor_type=tumor)
+        warm_new.append(_timed(lambda p=p, t=therapy: predict(p, t, engine=engine)))
+    repeat = _timed(lambda: predict(p0, first[3], engine=engine))
+    p_full = profile_from_strings(["KRAS G12D"], tumor_type="COADREAD")
+    full = _timed(lambda: predict(p_full, "cetuximab", engine=engine, screen="full"))
+    exe = Path(sys.executable).with_name("herscape")
+    cmd = [str(exe), "predict", "--tumor-type", "COADREAD", "--therapy", "cetuximab",
+           "--alteration", "KRAS G13D", "--format", "json", "--out", "/dev/null"]
+    fresh = [_timed(lambda: subprocess.run(cmd, check=True, capture_output=True)) for _ in range(3)]
+    sims = []
+    for alts in (["BRAF V600E"], ["PIK3CA H1047R"], ["MET amplification"], ["PTEN loss"]):
+        p = profile_from_strings(alts, tumor_type="COADREAD")
+        sims.append(_timed(lambda p=p: simulate_profile(p, "cetuximab", engine=engine)))
+    rows = [
+        ("model alone, one profile x one regimen (median of 4)", statistics.median(sims), 0.2),
+        ("first predict in a process (model compile, references)", cold, None),
+        ("warm predict, new profile (median of 4)", statistics.median(warm_new), 1.0),
+        ("warm predict, same profile again", repeat, 1.0),
+        ("fresh CLI process, default screen (median of 3)", statistics.median(fresh), 3.0),
+        ("full screen (one and two add-ons), one profile", full, 60.0),
+    ]
+    print(f"{'measurement':58s} {'seconds':>8s} {'target':>8s}  verdict")
+    for name, secs, target in rows:
+        verdict = "" if target is None else ("meets" if secs <= target else "MISSES")
+        tgt = "" if target is None else f"{target:.1f}"
+        print(f"{name:58s} {secs:8.2f} {tgt:>8s}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()

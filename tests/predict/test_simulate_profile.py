@@ -1,0 +1,40 @@
+"""`herscape simulate --tumor-type --therapy`: the ERBB model alone for one profile and regimen."""
+
+from __future__ import annotations
+
+import json
+
+from herscape.cli import main
+
+
+def test_profile_mode_json(capsys) -> None:
+    rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "lapatinib", "--alteration",
+               "HER2 amplified", "--alteration", "HRAS G12V", "--format", "json"])
+    assert rc == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["verdict"] == "resistant"
+    assert out["active_path"][-1] in ("Proliferation", "Survival")
+    assert out["treated"]["growth_se"] <= 0.01 + 1e-9  # readouts' standard error
+
+
+def test_mek_inhibitor_reverses_ras_resistance(capsys) -> None:
+    rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "lapatinib+U0126", "--alteration",
+               "ERBB2 amplification", "--alteration", "HRAS G12V", "--format", "json"])
+    assert rc == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "sensitive"
+
+
+def test_profile_mode_text(capsys) -> None:
+    rc = main(["simulate", "--tumor-type", "COADREAD", "--therapy", "cetuximab",
+               "--alteration", "KRAS G12D"])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "sensitivity index" in text and "resistant" in text and "KRAS_mut" in text
+
+
+def test_profile_mode_bad_inputs(capsys) -> None:
+    assert main(["simulate", "--tumor-type", "COADREAD", "--therapy", "cetuximab",
+                 "--alteration", "KRSS G12D"]) == 2
+    assert "KRSS" in capsys.readouterr().err
+    assert main(["simulate", "--tumor-type", "COADREAD", "--therapy", "nodrugatall"]) == 2
+    assert "unknown drug" in capsys.readouterr().err
