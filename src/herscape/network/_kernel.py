@@ -23,6 +23,10 @@ Window occupancy
     flip up at time ``t`` in window ``k`` adds ``end_k - t`` to ``partial[i, k]`` and one full
     window to ``step[i, k + 1]`` (a flip down subtracts both); the occupancy of window ``w`` is
     ``partial[i, w] + cumsum(step[i])[w]``.
+Joint states
+    Each change of the observed state after ``record_from`` (by default the start of the last
+    window) appends a segment (observed state, start, end) to a fixed-capacity buffer; the
+    caller reruns a block whose segments did not fit, which gives identical results.
 Random numbers
     Trajectory ``j`` draws from its own xoshiro256** stream seeded by splitmix64 from
     ``(seed, j)``, so results do not depend on how trajectories are split among threads.
@@ -48,11 +52,9 @@ def group_size(n_nodes: int) -> int:
 _U1 = np.uint64(1)
 _U11 = np.uint64(11)
 _U17 = np.uint64(17)
-_U27 = np.uint64(27)
 _U30 = np.uint64(30)
 _U31 = np.uint64(31)
 _U45 = np.uint64(45)
-_U63 = np.uint64(63)
 _U7 = np.uint64(7)
 _U5 = np.uint64(5)
 _U9 = np.uint64(9)

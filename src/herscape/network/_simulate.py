@@ -72,8 +72,17 @@ def _unique_rows(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _labels(words: np.ndarray, names: Sequence[str]) -> list[str]:
+    """MaBoSS-style labels of the states in the rows of ``words``."""
     bits = _decode(words, names)
-    return [state_label([n for n, on in zip(names, row, strict=True) if on]) for row in bits]
+    _rows, cols = np.nonzero(bits)  # row-major: each state's ON nodes in model order
+    on_names = np.asarray(names, dtype=object)[cols].tolist()
+    ends = np.cumsum(bits.sum(axis=1)).tolist()
+    labels = []
+    start = 0
+    for end in ends:
+        labels.append(" -- ".join(on_names[start:end]) if end > start else "<nil>")
+        start = end
+    return labels
 
 
 @dataclass(frozen=True, slots=True, eq=False)
