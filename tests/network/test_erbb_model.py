@@ -96,3 +96,25 @@ def test_sahin_igf1r_takes_over(erbb) -> None:
     assert her2_blocked.nodes["IGF1R"] > 0.9
     assert her2_blocked.proliferation > 0.9
     assert both_blocked.proliferation < 0.05
+
+
+def _term(atom, kb) -> str:
+    if isinstance(atom, Marker):
+        marker = kb.find_marker(atom.name)
+        return marker.id if marker is not None else atom.name
+    return atom.gene
+
+
+def test_rules_cover_the_knowledge_biomarkers(kb) -> None:
+    """Most genes and markers the knowledge's evidence names perturb the model (docs/model.md
+    lists the ones that do not and why)."""
+    from herscape.knowledge import parse_pattern
+
+    evidence: dict[str, int] = {}
+    for rec in (*kb.assertions.values(), *kb.strategies.values()):
+        for atom in atoms(parse_pattern(rec.biomarker)) if rec.biomarker else ():
+            if getattr(atom, "name", None) != "wild-type":
+                evidence[_term(atom, kb)] = evidence.get(_term(atom, kb), 0) + 1
+    mapped = {_term(a, kb) for _, pattern in load_rules() for a in atoms(pattern)}
+    covered = sum(n for t, n in evidence.items() if t in mapped) / sum(evidence.values())
+    assert covered >= 0.95, sorted(t for t in evidence if t not in mapped)
