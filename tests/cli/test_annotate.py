@@ -173,3 +173,22 @@ def test_kb_markers_lists_vocabulary(capsys):
     assert "amphiregulin" in markers["AREG"]["aliases"]
     code, out, _ = run(capsys, "kb", "markers")
     assert code == 0 and "p95HER2" in out
+
+
+def _manifest():
+    bad = DATA / "bad"
+    for line in (bad / "manifest.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield tuple(line.split("\t"))
+
+
+@pytest.mark.parametrize(("name", "line", "field", "message"), list(_manifest()))
+def test_every_reject_file_exits_2_naming_file_line_field(capsys, kb_dir, name, line, field, message):
+    code, _, err = run(capsys, "annotate", "--kb", kb_dir, DATA / "bad" / name, "-f", "json")
+    assert code == 2
+    err = " ".join(err.split())  # rich may wrap long lines
+    assert name in err or "data_clinical_sample.txt" in err
+    if line != "-":
+        assert f":{line}:" in err
+    if field != "-":
+        assert f"field '{field}'" in err
