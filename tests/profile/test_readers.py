@@ -191,3 +191,11 @@ def test_cna_gauntlet_every_row_reads_and_formats():
         p = profiles[row["sample"]]
         assert " ; ".join(str(f) for f in p.features) == row["expected"], row
         assert p.assessed, row
+
+
+def test_vep_multiallelic_alleles_and_missing_annotation():
+    profiles = _read("vep_multiallelic.vcf")
+    assert "KRAS G15fs" in _texts(profiles["TUMOR_A"])  # VEP writes the deleted allele as '-'
+    (missing,) = profiles["TUMOR_B"].unrecognized
+    assert missing.input == "chr12:25245340 CA>CAA" and "no CSQ annotation" in missing.reason
+    assert missing.line is not None

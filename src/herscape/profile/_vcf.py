@@ -119,8 +119,11 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
             gene_key, prot_key, cons_key, exon_key = "Gene_Name", "HGVS.p", "Annotation", "Rank"
         alts = variant.ALT
         for alt_index, alt in enumerate(alts, 1):
-            mine = [e for e in entries if e.get("Allele", alt) in {alt, "-"} or len(alts) == 1]
+            mine = _entries_for(entries, variant.REF, alts, alt_index)
             if not mine:
+                for _, sample in _carriers(variant, alt_index, names):
+                    samples.unrecognized(sample, f"{variant.CHROM}:{variant.POS} {variant.REF}>{alt}",
+                                         f"no {tag} annotation for this allele", source=src, line=line)
                 continue
             ann = _pick_vep(mine) if dialect == "vep" else mine[0]
             gene_raw = ann.get(gene_key, "").strip()
@@ -153,6 +156,25 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
                                              allele_fraction=mutation.allele_fraction)
                 samples.add(sample, mutation)
     vcf.close()
+
+
+def _vep_allele(ref: str, alts: list[str], alt: str) -> str:
+    """The allele as VEP writes it: the shared first base of indels is trimmed ('-' if empty)."""
+    if all(a[:1] == ref[:1] for a in alts) and (len(ref) > 1 or any(len(a) > 1 for a in alts)):
+        return alt[1:] or "-"
+    return alt
+
+
+def _entries_for(entries: list[dict[str, str]], ref: str, alts: list[str],
+                 alt_index: int) -> list[dict[str, str]]:
+    """The annotations of one ALT allele (by ALLELE_NUM when present, else by allele text)."""
+    if len(alts) == 1:
+        return entries
+    if any("ALLELE_NUM" in e for e in entries):
+        return [e for e in entries if e.get("ALLELE_NUM") == str(alt_index)]
+    alt = alts[alt_index - 1]
+    wanted = {alt, _vep_allele(ref, alts, alt)}
+    return [e for e in entries if e.get("Allele") in wanted]
 
 
 def _carriers(variant, alt_index: int, names: list[str]) -> list[tuple[int, str]]:
