@@ -50,6 +50,8 @@ def test_vep_vcf_picks_canonical_and_multisample():
     pik3ca = profiles["TUMOR_A"].features[1]
     assert pik3ca.exon == 20  # legacy numbering from the exon table, not VEP's 21/21
     assert profiles["TUMOR_B"].features[2].allele_fraction == 0.03
+    (intergenic,) = profiles["TUMOR_A"].unrecognized  # reported, not dropped
+    assert intergenic.input == "1 variant(s)" and "intergenic" in intergenic.reason
 
 
 def test_snpeff_vcf():

@@ -39,6 +39,7 @@ class _Sample:
     assessed: set[tuple[str, str]] = field(default_factory=set)
     unrecognized: list[Unrecognized] = field(default_factory=list)
     unlisted_genes: dict[str, None] = field(default_factory=dict)
+    without_gene: int = 0
     tumor_type: str | None = None
     therapies: list[PriorTherapy] = field(default_factory=list)
 
@@ -110,6 +111,10 @@ class Samples:
                     shown + more,
                     f"{len(genes)} gene symbol(s) not in herscape's symbol list: kept as written; "
                     "no knowledge record names them"))
+            if s.without_gene:
+                unrec.append(Unrecognized(
+                    f"{s.without_gene} variant(s)",
+                    "no gene in the annotation (intergenic): not used"))
             out.append(Profile(sid, s.tumor_type or default_tumor_type, tuple(s.features),
                                tuple(s.therapies), frozenset(s.assessed), tuple(unrec)))
         return out

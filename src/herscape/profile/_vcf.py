@@ -127,8 +127,10 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
                 continue
             ann = _pick_vep(mine) if dialect == "vep" else mine[0]
             gene_raw = ann.get(gene_key, "").strip()
-            if not gene_raw:
-                continue  # intergenic: no gene to report
+            if not gene_raw:  # intergenic: counted, reported once per sample
+                for _, sample in _carriers(variant, alt_index, names):
+                    samples.sample(sample).without_gene += 1
+                continue
             prot = unquote(ann.get(prot_key, "").strip())
             prot = prot.split(":", 1)[1] if ":" in prot else prot
             consequence = _consequence(ann.get(cons_key, ""))
