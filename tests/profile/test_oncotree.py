@@ -68,3 +68,8 @@ def test_user_tree_errors(tmp_path):
     broken.write_text("[{")
     with pytest.raises(UsageError, match="does not parse"):
         load_oncotree(broken)
+
+
+def test_every_knowledge_tumour_type_is_known(kb):
+    codes = {r.tumor_type for r in [*kb.assertions.values(), *kb.strategies.values()]}
+    assert {c: tumor_type_problem(c) for c in codes if tumor_type_problem(c)} == {}

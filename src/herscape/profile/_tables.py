@@ -239,6 +239,9 @@ def read_markers_tsv(path: Path, samples: Samples, vocabulary: MarkerVocabulary)
     for lineno, cells in it:
         bad = _width(cells, len(header), path, lineno)
         feature = None
+        if bad is None and not cells[i_s].strip():
+            bad = ProfileParseError("empty sample id", source=str(path), line=lineno,
+                                    field=header[i_s])
         if bad is None:
             try:
                 feature = parse_marker(cells[i_m].strip(), cells[i_v].strip(), vocabulary=vocabulary)
