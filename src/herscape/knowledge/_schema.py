@@ -235,6 +235,12 @@ class Drug(_Record):
     sources: list[SourceId] = Field(default_factory=list)
     where: list[SeedRef] = Field(default_factory=list)
 
+    @property
+    def is_class(self) -> bool:
+        """A class record ("MEK inhibitor (class)"): evidence about a drug class, not an agent
+        one can prescribe (named with a trailing "(class)", see docs/curation.md)."""
+        return self.name.endswith("(class)")
+
 
 class Mechanism(_Record):
     """A named way of escaping a therapy."""

@@ -103,7 +103,7 @@ def _addons(engine: Engine) -> list[tuple[str, str]]:
     best: dict[str, tuple] = {}
     for drug in kb.drugs.values():
         nodes = engine.drug_nodes(drug.id)
-        if len(nodes) != 1 or str(drug.drug_class) in {"other", "chemotherapy_regimen"}:
+        if len(nodes) != 1 or drug.is_class or str(drug.drug_class) in {"other", "chemotherapy_regimen"}:
             continue
         key = (not drug.approved, -mentions.get(drug.id, 0), drug.id)
         if nodes[0] not in best or key < best[nodes[0]][0]:

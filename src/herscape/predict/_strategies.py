@@ -90,6 +90,19 @@ def knowledge_candidates(matches: Iterable, planned: Regimen, kb: KnowledgeBase,
     return list(out.values())
 
 
+#: Drug classes that may substitute for each other (an antibody for an antibody, a kinase
+#: inhibitor for a kinase inhibitor).
+_CLASS_GROUPS = (
+    frozenset({"monoclonal_antibody", "antibody_mixture", "antibody_drug_conjugate",
+               "bispecific_antibody"}),
+    frozenset({"kinase_inhibitor", "small_molecule"}),
+)
+
+
+def _same_group(a: str, b: str) -> bool:
+    return a == b or any(a in g and b in g for g in _CLASS_GROUPS)
+
+
 def substitute_candidates(planned: Regimen, kb: KnowledgeBase,
                           modelled: Callable[[str], bool]) -> list[Candidate]:
     """Switches: each ERBB-family drug of the plan replaced by another hitting the same target."""
@@ -99,7 +112,10 @@ def substitute_candidates(planned: Regimen, kb: KnowledgeBase,
         for other in sorted(kb.drugs.values(), key=lambda d: d.id):
             if other.id in planned.drugs or not (targets & set(other.targets)) or not modelled(other.id):
                 continue
-            if str(other.drug_class) in {"other", "tool_compound"} and not other.approved:
+            if not _same_group(str(kb.drugs[drug_id].drug_class), str(other.drug_class)):
+                continue
+            if other.is_class or (str(other.drug_class) in {"other", "tool_compound"}
+                                  and not other.approved):
                 continue
             regimen = Regimen((planned.drugs - {drug_id}) | {other.id})
             out.append(Candidate(regimen=regimen, origin="substitute", kind="switch",
@@ -152,10 +168,14 @@ def rank(cands: Sequence[Candidate], kb: KnowledgeBase, *, sensitive_at: float,
     results: list[tuple[tuple, Candidate, bool, str | None]] = []
     for c in best.values():
         ok_model = c.si is not None and c.si == c.si and c.si >= sensitive_at
-        recommended = c.origin == "knowledge" or ok_model
         if c.origin != "knowledge" and not ok_model:
             continue  # model-only candidates are listed only when the model predicts benefit
-        results.append((_key(c, recommended), c, recommended, None))
+        reason = None
+        if c.origin == "knowledge" and c.level == "E" and c.model_verdict == "resistant":
+            reason = (f"inferential evidence only, and the network model predicts no benefit "
+                      f"(SI {c.si:.2f})")
+        recommended = reason is None
+        results.append((_key(c, recommended), c, recommended, reason))
     for c in negatives:
         reason = (f"{c.outcome} evidence (level {c.level})"
                   + (f": {c.numbers_text}" if c.numbers_text else ""))
