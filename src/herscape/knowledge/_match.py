@@ -21,7 +21,8 @@ not true of a profile:
   insertions, kinase fusions), ``truncating`` (nonsense, frameshift, splice site, start lost),
   ``amplification`` (GISTIC 2, or ``HER2_FISH=amplified``), ``gain`` (1 or 2), ``deletion``
   (deep, -2), ``loss`` (a copy loss or deep deletion, a truncating mutation, or low/negative
-  expression), ``overexpression`` (expression high/positive, or ``HER2_IHC=3+`` for ERBB2),
+  expression), ``overexpression`` (expression high/positive; for ERBB2 also ``HER2_IHC=3+``
+  or amplification, the ASCO/CAP definition of HER2-positive),
   ``low-expression``, ``fusion``, ``methylation``, ``delta16`` (ERBB2 exon 16 skipping);
   ``GENE wild-type`` is ``!(GENE mutation)``.
 * ``NAME=VALUE`` is true of a marker statement with that value; ``high`` and ``positive``
@@ -162,16 +163,22 @@ class _ExonAtom(_Atom):
         return _EXACT if f.exon in self.exons else 0
 
 
+def _mutation_class(name: str, f: Mutation) -> bool:
+    if name == "mutation":
+        return _mutated(f)
+    if name in {"truncating", "loss"}:
+        return f.consequence in TRUNCATING
+    if name == "activating":
+        return activating_reason(f.gene, f.change, f.exon, f.consequence) is not None
+    return False
+
+
 def _class_test(name: str, gene: str, f: Feature) -> bool:
     if isinstance(f, Mutation):
-        if name == "mutation":
-            return _mutated(f)
-        if name == "truncating" or name == "loss":
-            return f.consequence in TRUNCATING
-        if name == "activating":
-            return activating_reason(f.gene, f.change, f.exon, f.consequence) is not None
-        return False
+        return _mutation_class(name, f)
     if isinstance(f, CopyNumber):
+        if name == "overexpression" and gene in _AMPLIFIED_IS_OVEREXPRESSED:
+            return f.status == "amplification"
         return f.status in _COPY_CLASSES.get(name, ())
     if isinstance(f, Fusion):
         return name == "fusion" or (name == "activating" and is_activating_fusion(gene))
@@ -196,9 +203,14 @@ _COPY_CLASSES = {
     "deletion": ("deep_deletion",),
     "loss": ("loss", "deep_deletion"),
 }
+#: Genes whose amplification counts as overexpression: HER2-positive is IHC 3+ or ISH
+#: amplified (Wolff AC et al. J Clin Oncol 2018;36:2105-22, ASCO/CAP HER2 testing guideline),
+#: and the trials the knowledge cites as "HER2-overexpressing" enrolled both.
+_AMPLIFIED_IS_OVEREXPRESSED = frozenset({"ERBB2"})
 #: Marker statements that imply a gene-level class (marker, value, class).
 _MARKER_IMPLIES = frozenset({
     ("HER2_IHC", "3+", "overexpression"),
+    ("HER2_FISH", "amplified", "overexpression"),
     ("HER2_FISH", "amplified", "amplification"),
     ("HER2_FISH", "amplified", "gain"),
     ("EGFR_GCN", "high", "gain"),
