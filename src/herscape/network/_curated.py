@@ -176,32 +176,15 @@ def _check(curated: CuratedModel, path: Path) -> None:
                 record=node.name,
                 field="rule",
             )
-    for key, name in curated.readouts.items():
-        if name not in seen:
-            raise ModelError(
-                f"readout {key} names unknown node {name!r}",
-                source=str(path),
-                field="readouts",
-                value=name,
-            )
-    for ctx in curated.contexts:
-        for name in ctx.inputs:
+    refs = [(f"readout {k}", "readouts", [n]) for k, n in curated.readouts.items()]
+    refs += [(f"context {c.id}", "contexts", list(c.inputs)) for c in curated.contexts]
+    refs += [(f"reference {r.id}", "references", [*r.nodes, *r.inputs]) for r in curated.references]
+    refs += [("backbone_nodes", "backbone_nodes", list(curated.backbone_nodes))]
+    for who, field, names in refs:
+        for name in names:
             if name not in seen:
-                raise ModelError(
-                    f"context {ctx.id} sets unknown node {name!r}",
-                    source=str(path),
-                    field="contexts",
-                    value=name,
-                )
-    for ref in curated.references:
-        for name in [*ref.nodes, *ref.inputs]:
-            if name not in seen:
-                raise ModelError(
-                    f"reference {ref.id} names unknown node {name!r}",
-                    source=str(path),
-                    field="references",
-                    value=name,
-                )
+                msg = f"{who} names unknown node {name!r}"
+                raise ModelError(msg, source=str(path), field=field, value=name)
 
 
 def read_curated(path: Path) -> CuratedModel:
