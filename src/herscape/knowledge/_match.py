@@ -163,6 +163,13 @@ class _ExonAtom(_Atom):
         return _EXACT if f.exon in self.exons else 0
 
 
+def _text_key(f: Feature) -> Any:
+    """A hashable stand-in for ``str(f)``: what the text depends on, without formatting it."""
+    if type(f) is Mutation:
+        return (f.gene, f.change, f.exon, f.consequence)
+    return f
+
+
 def _mutation_class(name: str, f: Mutation) -> bool:
     if name == "mutation":
         return _mutated(f)
@@ -658,7 +665,7 @@ class Matcher:
         """Every record that applies to ``profile``, ranked, and the per-therapy summary."""
         hits, assessed = self._scan(profile)
         evidence = tuple(sorted(
-            (a, max(s for _, s in fs), tuple(str(f) for f, _ in fs)) for a, fs in hits.items()
+            (a, max(s for _, s in fs), tuple(_text_key(f) for f, _ in fs)) for a, fs in hits.items()
         )) if hits else ()
         tumor = profile.tumor_type
         cached = self._result_cache.get((evidence, assessed, tumor))
@@ -669,7 +676,8 @@ class Matcher:
             if decided is None:
                 decided = self._decide(truth, assessed, tumor)
                 self._cache[key] = decided
-            cached = self._result(key, {a: t for a, _, t in evidence}, decided)
+            texts = {a: tuple(str(f) for f, _ in fs) for a, fs in hits.items()}
+            cached = self._result(key, texts, decided)
             if len(self._result_cache) < 500_000:
                 self._result_cache[(evidence, assessed, tumor)] = cached
         matches, undetermined_ids, by_therapy = cached
