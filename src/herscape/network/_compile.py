@@ -60,8 +60,9 @@ class CompiledModel:
     dep_ptr, dep_idx, dep_bit
         Per node ``j``: the sorted nodes whose rate reads ``j``, and the bit of their table
         index that ``j`` sets.
-    base_state, choice_ptr, choice_cum, choice_state
-        Initial distribution: fixed bits, then random groups (cumulative weights and bits).
+    base_state, coin_mask, choice_ptr, choice_cum, choice_state
+        Initial distribution: fixed bits, nodes ON with probability 1/2 (MaBoSS's default; one
+        random bit each), then other random groups (cumulative weights and bits).
     obs_index, obs_mask
         Occupancy column of each node (``-1`` if internal) and observed bits as words.
     """
@@ -76,6 +77,7 @@ class CompiledModel:
     dep_idx: np.ndarray
     dep_bit: np.ndarray
     base_state: np.ndarray
+    coin_mask: np.ndarray
     choice_ptr: np.ndarray
     choice_cum: np.ndarray
     choice_state: np.ndarray
@@ -90,8 +92,9 @@ class CompiledModel:
     def kernel_args(self) -> tuple[np.ndarray, ...]:
         """The arrays in :func:`~herscape.network._kernel.run_block` order."""
         return (
-            self.var_ptr, self.var_idx, self.tab_ptr, self.tab, self.dep_ptr, self.dep_idx,
-            self.dep_bit,            self.base_state, self.choice_ptr, self.choice_cum, self.choice_state,
+            self.var_ptr, self.var_idx, self.tab_ptr, self.tab,
+            self.dep_ptr, self.dep_idx, self.dep_bit,
+            self.base_state, self.coin_mask, self.choice_ptr, self.choice_cum, self.choice_state,
             self.obs_index, self.obs_mask,
         )  # fmt: skip
 
@@ -223,18 +226,15 @@ def _set_bit(words: np.ndarray, i: int) -> None:
     words[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
 
 
-def _initial_arrays(model: Model, n_words: int) -> tuple[np.ndarray, ...]:
-    """Fixed bits and random groups of the initial distribution."""
+def _joint_groups(model: Model, n_words: int) -> list[list[tuple[float, np.ndarray]]]:
+    """(weight, bits) choices of each joint initial state."""
     position = {name: i for i, name in enumerate(model.node_names)}
-    base = np.zeros(n_words, dtype=np.uint64)
-    groups: list[list[tuple[float, np.ndarray]]] = []
-    in_joint = set()
+    groups = []
     for joint in model.joint_initial:
         unknown = [n for n in joint.nodes if n not in position]
         if unknown:
             msg = f"joint initial state names unknown node(s) {unknown}"
             raise SimulationError(msg, value=unknown)
-        in_joint.update(joint.nodes)
         choices = []
         for weight, states in joint.states:
             words = np.zeros(n_words, dtype=np.uint64)
@@ -243,6 +243,15 @@ def _initial_arrays(model: Model, n_words: int) -> tuple[np.ndarray, ...]:
                     _set_bit(words, position[name])
             choices.append((float(weight), words))
         groups.append(choices)
+    return groups
+
+
+def _initial_arrays(model: Model, n_words: int) -> tuple[np.ndarray, ...]:
+    """Fixed bits and random groups of the initial distribution."""
+    base = np.zeros(n_words, dtype=np.uint64)
+    coins = np.zeros(n_words, dtype=np.uint64)
+    groups = _joint_groups(model, n_words)
+    in_joint = {name for joint in model.joint_initial for name in joint.nodes}
     for i, name in enumerate(model.node_names):
         if name in in_joint:
             continue
@@ -252,6 +261,8 @@ def _initial_arrays(model: Model, n_words: int) -> tuple[np.ndarray, ...]:
             raise SimulationError(msg, record=name, value=p)
         if p == 1.0:
             _set_bit(base, i)
+        elif p == 0.5:
+            _set_bit(coins, i)
         elif p > 0.0:
             on = np.zeros(n_words, dtype=np.uint64)
             _set_bit(on, i)
@@ -267,7 +278,7 @@ def _initial_arrays(model: Model, n_words: int) -> tuple[np.ndarray, ...]:
         cum.extend(np.cumsum(weights / weights.sum()).tolist())
         states.extend(s for _, s in g)
     choice_state = np.array(states, dtype=np.uint64).reshape(len(states), n_words)
-    return base, choice_ptr, np.array(cum, dtype=np.float64), choice_state
+    return base, coins, choice_ptr, np.array(cum, dtype=np.float64), choice_state
 
 
 def compile_model(model: Model) -> CompiledModel:
@@ -295,7 +306,7 @@ def compile_model(model: Model) -> CompiledModel:
         raise SimulationError(msg)
     n_words = (n + 63) // 64
     var_ptr, var_idx, tab_ptr, tab, dep_ptr, dep_idx, dep_bit = _rate_tables(model)
-    base, choice_ptr, choice_cum, choice_state = _initial_arrays(model, n_words)
+    base, coins, choice_ptr, choice_cum, choice_state = _initial_arrays(model, n_words)
     observed = np.array([i for i, node in enumerate(model.nodes) if node.observed], dtype=np.int64)
     obs_index = np.full(n, -1, dtype=np.int64)
     obs_index[observed] = np.arange(observed.shape[0])
@@ -313,6 +324,7 @@ def compile_model(model: Model) -> CompiledModel:
         dep_idx=dep_idx,
         dep_bit=dep_bit,
         base_state=base,
+        coin_mask=coins,
         choice_ptr=choice_ptr,
         choice_cum=choice_cum,
         choice_state=choice_state,

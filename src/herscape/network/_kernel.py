@@ -93,8 +93,8 @@ def seed_stream(seed: np.uint64, index: np.uint64, rng: np.ndarray) -> None:
 
 
 @njit(nogil=True, cache=True, inline="always")
-def _uniform(rng: np.ndarray) -> float:
-    """Next double in (0, 1] from xoshiro256** (state updated in place)."""
+def _next(rng: np.ndarray) -> np.uint64:
+    """Next 64 random bits from xoshiro256** (state updated in place)."""
     s0 = rng[0]
     s1 = rng[1]
     s2 = rng[2]
@@ -111,7 +111,13 @@ def _uniform(rng: np.ndarray) -> float:
     rng[1] = s1
     rng[2] = s2
     rng[3] = s3
-    return (float(result >> _U11) + 1.0) * _INV53
+    return result
+
+
+@njit(nogil=True, cache=True, inline="always")
+def _uniform(rng: np.ndarray) -> float:
+    """Next double in (0, 1]."""
+    return (float(_next(rng) >> _U11) + 1.0) * _INV53
 
 
 @njit(nogil=True, cache=True, inline="always")
@@ -135,14 +141,17 @@ def _draw_initial(
     state: np.ndarray,
     rng: np.ndarray,
     base_state: np.ndarray,
+    coin_mask: np.ndarray,
     choice_ptr: np.ndarray,
     choice_cum: np.ndarray,
     choice_state: np.ndarray,
 ) -> None:
-    """Draw an initial state: ``base_state`` OR one choice of each random group."""
+    """Draw an initial state: ``base_state``, fair coins, then one choice per random group."""
     n_words = state.shape[0]
     for w in range(n_words):
         state[w] = base_state[w]
+        if coin_mask[w] != 0:
+            state[w] |= _next(rng) & coin_mask[w]
     for g in range(choice_ptr.shape[0] - 1):
         c0 = choice_ptr[g]
         c1 = choice_ptr[g + 1]
@@ -187,6 +196,7 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     dep_idx: np.ndarray,
     dep_bit: np.ndarray,
     base_state: np.ndarray,
+    coin_mask: np.ndarray,
     choice_ptr: np.ndarray,
     choice_cum: np.ndarray,
     choice_state: np.ndarray,
@@ -213,9 +223,9 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
     dep_ptr, dep_idx, dep_bit
         For node ``j``, the nodes whose rate reads ``j`` (including ``j``) and the bit ``j``
         sets in their table index.
-    base_state, choice_ptr, choice_cum, choice_state
-        Initial state: fixed bits, then per random group cumulative weights and the bits each
-        choice sets.
+    base_state, coin_mask, choice_ptr, choice_cum, choice_state
+        Initial state: fixed bits, nodes ON with probability 1/2 (one random bit each), then
+        per random group cumulative weights and the bits each choice sets.
     obs_index, obs_mask
         Column of each observed node in the occupancy arrays (``-1`` if internal), and the
         observed bits as state words.
@@ -267,7 +277,7 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
 
     for j in range(count):
         seed_stream(seed, np.uint64(first + j), rng)
-        _draw_initial(state, rng, base_state, choice_ptr, choice_cum, choice_state)
+        _draw_initial(state, rng, base_state, coin_mask, choice_ptr, choice_cum, choice_state)
         if not final_only:
             for i in range(n_nodes):
                 o = obs_index[i]
