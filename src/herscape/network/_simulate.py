@@ -40,7 +40,7 @@ from herscape.network._model import Model, Mutation, RateScale, apply_mutations
 
 __all__ = ["BLOCK_SIZE", "SimulationResult", "simulate", "state_label"]
 
-BLOCK_SIZE = 1024
+BLOCK_SIZE = 2048
 """Trajectories per kernel call; fixed so results do not depend on the thread count."""
 
 
@@ -161,8 +161,15 @@ def _resolve(value: Any, default: Any, name: str, kind: type) -> Any:
 def _run_blocks(  # noqa: PLR0913 - the kernel settings, passed through
     cm: CompiledModel, n: int, seed: int, max_time: float, tick: float, n_windows: int,
     final_only: bool, record_from: float, threads: int,
-) -> list[tuple[np.ndarray, ...]]:  # fmt: skip
-    """Run all trajectories in fixed-size blocks over a thread pool; results in block order."""
+) -> tuple[np.ndarray, ...]:  # fmt: skip
+    """Run all trajectories in fixed-size blocks over a thread pool, merged in block order.
+
+    Returns
+    -------
+    tuple
+        Summed ``partial`` and ``step`` occupancy accumulators, segment states and times, final
+        states and fixed-point flags of all trajectories.
+    """
     # numba (and loading the cached kernel) costs ~0.5 s, so only simulations pay for it
     from herscape.network._kernel import group_size, run_block
 
@@ -184,10 +191,23 @@ def _run_blocks(  # noqa: PLR0913 - the kernel settings, passed through
             capacity = n_seg
 
     starts = range(0, n, BLOCK_SIZE)
-    if threads == 1 or len(starts) == 1:
-        return [block(s) for s in starts]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(block, starts))
+    finals = np.zeros((n, cm.n_words), dtype=np.uint64)
+    fixed = np.zeros(n, dtype=bool)
+    partial = step = None
+    seg_states: list[np.ndarray] = []
+    seg_times: list[np.ndarray] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(threads, len(starts)))) as pool:
+        # results arrive in block order whatever the threads, so the sums are reproducible
+        for first, out in zip(starts, pool.map(block, starts), strict=True):
+            partial = out[0] if partial is None else partial + out[0]
+            step = out[1] if step is None else step + out[1]
+            seg_states.append(out[2])
+            seg_times.append(out[3])
+            finals[first : first + out[4].shape[0]] = out[4]
+            fixed[first : first + out[5].shape[0]] = out[5]
+    return (
+        partial, step, np.concatenate(seg_states), np.concatenate(seg_times), finals, fixed,
+    )  # fmt: skip
 
 
 def _fixed_point_frame(finals: np.ndarray, fixed: np.ndarray, names: Sequence[str]) -> pd.DataFrame:
@@ -288,15 +308,14 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
     cm = compile_model(perturbed)
     n_windows = max(1, math.floor(t_max / tick + 1e-9))  # MaBoSS drops a partial last window
     record_from = 0.0 if record_states else (n_windows - 1) * tick
-    blocks = _run_blocks(
+    partial, step, seg_states, seg_times, finals, fixed = _run_blocks(
         cm, n, seed_value, t_max, tick, n_windows, final_only, record_from, n_threads
     )
 
     names = cm.names
     observed = tuple(names[i] for i in cm.observed)
-    masked = [nm if i in set(cm.observed.tolist()) else "" for i, nm in enumerate(names)]
-    finals = np.concatenate([b[4] for b in blocks])
-    fixed = np.concatenate([b[5] for b in blocks])
+    observed_set = set(cm.observed.tolist())
+    masked = [nm if i in observed_set else "" for i, nm in enumerate(names)]
     settings = {
         "model": model.name,
         "node_names": names,
@@ -324,19 +343,12 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
             settings=settings,
             _observed_names=observed,
         )
-    partial = blocks[0][0].copy()
-    step = blocks[0][1].copy()
-    for b in blocks[1:]:
-        partial += b[0]
-        step += b[1]
     occupancy = (partial + np.cumsum(step, axis=1)[:, :-1]) / (tick * n)
     times = np.arange(n_windows) * tick
     trajectory = pd.DataFrame(
         np.clip(occupancy.T, 0.0, 1.0), index=pd.Index(times, name="time"), columns=list(observed)
     )
     last_nodes = trajectory.iloc[-1].rename("probability")
-    seg_states = np.concatenate([b[2] for b in blocks])
-    seg_times = np.concatenate([b[3] for b in blocks])
     lo, hi = (n_windows - 1) * tick, n_windows * tick
     seg_times[seg_times[:, 1] >= t_max, 1] = max(hi, t_max)  # the state holds to the window end
     in_last = seg_times[:, 1] > lo
