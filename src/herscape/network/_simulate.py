@@ -229,7 +229,7 @@ def _fixed_point_frame(finals: np.ndarray, fixed: np.ndarray, names: Sequence[st
 def _state_series(words: np.ndarray, weights: np.ndarray, names: Sequence[str],
                   total: float) -> pd.Series:  # fmt: skip
     uniq, inverse = _unique_rows(words)
-    mass = np.bincount(inverse, weights=weights, minlength=uniq.shape[0]) / total
+    mass = np.round(np.bincount(inverse, weights=weights, minlength=uniq.shape[0]) / total, 12)
     keep = mass > 0
     series = pd.Series(mass[keep], index=_labels(uniq[keep], names), name="probability")
     order = np.lexsort((series.index.to_numpy(dtype=str), -series.to_numpy()))
@@ -344,7 +344,8 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
             _observed_names=observed,
         )
     occupancy = (partial + np.cumsum(step, axis=1)[:, :-1]) / (tick * n)
-    times = np.arange(n_windows) * tick
+    occupancy = np.round(occupancy, 12)  # drop the rounding noise of the window sums
+    times = np.round(np.arange(n_windows) * tick, 12)
     trajectory = pd.DataFrame(
         np.clip(occupancy.T, 0.0, 1.0), index=pd.Index(times, name="time"), columns=list(observed)
     )
