@@ -165,6 +165,15 @@ def _draw_initial(
             state[w] |= choice_state[chosen, w]
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _resum(rates: np.ndarray, gsum: np.ndarray, g: int, group: int) -> None:
+    """Sum group ``g`` of ``rates`` afresh (no drift from incremental updates)."""
+    s = 0.0
+    for i in range(g * group, (g + 1) * group):
+        s += rates[i]
+    gsum[g] = s
+
+
 @njit(nogil=True, cache=True)
 def _occupy(
     partial: np.ndarray,
@@ -333,22 +342,24 @@ def run_block(  # noqa: PLR0913, PLR0912, PLR0915 - one flat kernel keeps numba'
                 _occupy(partial, step, o, t, sign, tick, n_windows)
             state[node >> 6] ^= _U1 << np.uint64(node & 63)
             # re-evaluate the nodes that read the flipped one, then their groups
+            # (dependents are sorted, so a group is complete once a later one is touched)
+            dirty = -1
             for p in range(dep_ptr[node], dep_ptr[node + 1]):
                 d = dep_idx[p]
                 index[d] ^= dep_bit[p]
-                rates[d] = tab[tab_ptr[d] + index[d]]
-            prev_g = -1
-            for p in range(dep_ptr[node], dep_ptr[node + 1]):
-                dg = group_of[dep_idx[p]]
-                if dg != prev_g:
-                    s = 0.0
-                    for i in range(dg * group, (dg + 1) * group):
-                        s += rates[i]
-                    gsum[dg] = s
-                    prev_g = dg
-            total = 0.0
-            for g2 in range(n_groups):
-                total += gsum[g2]
+                r = tab[tab_ptr[d] + index[d]]
+                if r != rates[d]:
+                    rates[d] = r
+                    dg = group_of[d]
+                    if dg != dirty:
+                        if dirty >= 0:
+                            _resum(rates, gsum, dirty, group)
+                        dirty = dg
+            if dirty >= 0:
+                _resum(rates, gsum, dirty, group)
+                total = 0.0
+                for g2 in range(n_groups):
+                    total += gsum[g2]
         if not final_only:
             if n_seg < seg_capacity:
                 for w in range(n_words):
