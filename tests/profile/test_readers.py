@@ -201,3 +201,10 @@ def test_vep_multiallelic_alleles_and_missing_annotation():
     (missing,) = profiles["TUMOR_B"].unrecognized
     assert missing.input == "chr12:25245340 CA>CAA" and "no CSQ annotation" in missing.reason
     assert missing.line is not None
+
+
+def test_byte_order_mark_and_crlf_are_accepted(tmp_path):
+    maf = tmp_path / "bom.maf"
+    maf.write_bytes(b"\xef\xbb\xbfHugo_Symbol\tTumor_Sample_Barcode\tHGVSp_Short\r\nKRAS\tS1\tp.G12D\r\n")
+    (p,) = read_profiles([maf]).profiles
+    assert (p.sample_id, _texts(p)) == ("S1", ["KRAS G12D"])

@@ -122,7 +122,7 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
     unlisted: dict[str, str] = {}
     current_id: str | None = None
     current = None
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         lineno = 0
         header: list[str] | None = None
         for raw in fh:

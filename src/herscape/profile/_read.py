@@ -48,7 +48,7 @@ FORMATS = ("study", "json", "vcf", "maf", "cna_matrix", "cna_long", "sv", "fusio
 
 
 def _first_line(path: Path) -> str:
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for raw in fh:
             if raw.strip() and not raw.startswith("#"):
                 return raw.rstrip("\r\n")
@@ -138,7 +138,7 @@ def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: Onco
 
     src = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         msg = f"JSON does not parse: {exc.msg}"
         raise ProfileParseError(msg, source=src, line=exc.lineno, column=exc.colno) from exc
@@ -240,38 +240,48 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
 # files
 
 
-def _read_all(inputs: Sequence[Path | str], samples: Samples, vocab: MarkerVocabulary,  # noqa: PLR0912 - one branch per format
+def _read_all(inputs: Sequence[Path | str], samples: Samples, vocab: MarkerVocabulary,
               tree: OncoTree, maf_rows: list[MafRows] | None) -> None:
     for item in inputs:
         path = Path(item)
         if not path.exists():
             msg = f"input {str(path)!r} does not exist"
             raise UsageError(msg, source=str(path))
-        fmt = detect_format(path)
-        if fmt == "maf":
-            rows = MafRows(path, 0)
-            read_maf(path, samples, rows=rows)
-            if maf_rows is not None:
-                maf_rows.append(rows)
-        elif fmt == "study":
-            rows = MafRows(path, 0)
-            read_study(path, samples, tree, maf_rows=rows)
-            if maf_rows is not None and rows.rows:
-                maf_rows.append(rows)
-        elif fmt == "vcf":
-            read_vcf(path, samples)
-        elif fmt == "json":
-            _read_json(path, samples, vocab, tree)
-        elif fmt == "cna_matrix":
-            read_cna_matrix(path, samples)
-        elif fmt == "cna_long":
-            read_cna_long(path, samples)
-        elif fmt == "sv":
-            read_sv(path, samples)
-        elif fmt == "fusions":
-            read_fusion_list(path, samples)
-        else:
-            read_markers_tsv(path, samples, vocab)
+        try:
+            _read_one(path, samples, vocab, tree, maf_rows)
+        except UnicodeDecodeError as exc:
+            msg = f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8"
+            raise ProfileParseError(msg, source=str(path)) from exc
+
+
+def _read_one(path: Path, samples: Samples, vocab: MarkerVocabulary,
+              tree: OncoTree, maf_rows: list[MafRows] | None) -> None:
+    """Read one input of any format into ``samples``."""
+    fmt = detect_format(path)
+    if fmt == "maf":
+        rows = MafRows(path, 0)
+        read_maf(path, samples, rows=rows)
+        if maf_rows is not None:
+            maf_rows.append(rows)
+    elif fmt == "study":
+        rows = MafRows(path, 0)
+        read_study(path, samples, tree, maf_rows=rows)
+        if maf_rows is not None and rows.rows:
+            maf_rows.append(rows)
+    elif fmt == "vcf":
+        read_vcf(path, samples)
+    elif fmt == "json":
+        _read_json(path, samples, vocab, tree)
+    elif fmt == "cna_matrix":
+        read_cna_matrix(path, samples)
+    elif fmt == "cna_long":
+        read_cna_long(path, samples)
+    elif fmt == "sv":
+        read_sv(path, samples)
+    elif fmt == "fusions":
+        read_fusion_list(path, samples)
+    else:
+        read_markers_tsv(path, samples, vocab)
 
 
 def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None,  # noqa: PLR0913 - the CLI's options, passed through

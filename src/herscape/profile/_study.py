@@ -30,7 +30,7 @@ _DEFAULTS = {
 
 def _meta(path: Path) -> dict[str, str]:
     out = {}
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         key, sep, value = line.partition(":")

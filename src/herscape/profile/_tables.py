@@ -37,7 +37,7 @@ _NA = frozenset({"", "NA", "NaN", "nan", "na", "."})
 
 def _lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every non-blank, non-``#`` line."""
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         for lineno, raw in enumerate(fh, 1):
             line = raw.rstrip("\r\n")
             if not line.strip() or line.startswith("#"):
