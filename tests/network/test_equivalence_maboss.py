@@ -49,11 +49,11 @@ class Case:
 
 
 CASES = [
-    Case("metastasis", "metastasis_cohen2015", "metastasis", 20_000, 20_000),
-    Case("cellfate", "cellfate_calzone2010", "cellfate", 40_000, 40_000),
-    Case("braf", "braf_beal2021", "BRAF_Model", 10_000, 10_000),
-    Case("zanudo", "zanudo2017", "Zanudo", 8_000, 8_000, time_tick=0.25, all_observed=True),
-    Case("flobak", "flobak2015", "Flobak", 4_000, 8_000, max_time=15.0, slow=True),
+    Case("metastasis", "metastasis_cohen2015", "metastasis", 50_000, 50_000),
+    Case("cellfate", "cellfate_calzone2010", "cellfate", 100_000, 100_000),
+    Case("braf", "braf_beal2021", "BRAF_Model", 20_000, 20_000),
+    Case("zanudo", "zanudo2017", "Zanudo", 15_000, 15_000, time_tick=0.25, all_observed=True),
+    Case("flobak", "flobak2015", "Flobak", 8_000, 10_000, max_time=15.0, slow=True),
     Case(
         "fumia",
         "fumia2013",
@@ -64,8 +64,8 @@ CASES = [
         all_observed=True,
         slow=True,
     ),  # fmt: skip
-    Case("montagud", "montagud2022", "Montagud2022_Prostate_Cancer", 5_000, 5_000, slow=True),
-    Case("sizek", "sizek2019", "sizek", 1_500, 1_500, max_time=50.0, slow=True),
+    Case("montagud", "montagud2022", "Montagud2022_Prostate_Cancer", 8_000, 8_000, slow=True),
+    Case("sizek", "sizek2019", "sizek", 3_000, 3_000, max_time=50.0, slow=True),
     # mutated variants (cmaboss ``mutate(node, state)``: logic semantics)
     Case(
         "metastasis_p53_off_notch_on",
