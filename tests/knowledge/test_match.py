@@ -40,6 +40,9 @@ def test_exact_change_and_same_codon_other_allele():
     kb = _kb(_assertion("g12d", "KRAS G12D"))
     assert _ids(kb, _profile("KRAS p.Gly12Asp")) == {"g12d": "exact"}
     assert _ids(kb, _profile("KRAS G12V")) == {"g12d": "same_codon_other_allele"}
+    weak = Matcher(kb).match(_profile("KRAS G12V"))
+    assert weak.by_therapy["cetuximab"].highest_resistance is None
+    assert weak.by_therapy["cetuximab"].weaker == ("g12d",)
     assert _ids(kb, _profile("KRAS G13D")) == {}
     assert _ids(kb, _profile("KRAS G12=")) == {}  # synonymous is not a change
     assert _ids(kb, _profile("KRAS codon 12")) == {"g12d": "same_codon_other_allele"}
@@ -72,8 +75,8 @@ def test_codon_sets_and_exons():
     ("ERBB2 amplification", ["HER2 amplified", "HER2_FISH=amplified"], ["ERBB2 gain", "ERBB2 V777L"]),
     ("MET gain", ["MET gain", "MET amplification"], ["MET deep deletion"]),
     ("CDKN2A deletion", ["CDKN2A deep deletion"], ["CDKN2A loss"]),
-    ("ERBB2 overexpression", ["HER2 overexpression", "HER2 IHC 3+", "HER2 positive", "HER2 amplified",
-                              "HER2_FISH=amplified"], ["HER2 IHC 2+", "ERBB2 gain"]),
+    ("ERBB2 overexpression", ["HER2 overexpression", "HER2 IHC 3+", "HER2 positive"],
+     ["HER2 IHC 2+", "ERBB2 gain"]),
     ("MET overexpression", ["MET high"], ["MET amplification"]),
     ("AREG low-expression", ["AREG=low", "AREG=-1.2"], ["AREG=high", "AREG=0.2"]),
     ("ALK fusion", ["EML4::ALK", "ALK fusion"], ["ALK F1174L"]),
@@ -88,6 +91,13 @@ def test_functional_classes(pattern, hits, misses):
         assert "xx" in _ids(kb, _profile(text)), text
     for text in misses:
         assert "xx" not in _ids(kb, _profile(text, assessed={("mutation", "*"), ("copy_number", "*"), ("expression", "*")})), text
+
+
+def test_her2_amplification_is_not_overexpression():
+    kb = _kb(_assertion("her2pos", "ERBB2 overexpression", tumor="BRCA", therapy="trastuzumab",
+                        effect="sensitivity", level="A"))
+    assert _ids(kb, _profile("HER2 amplified", tumor="IDC")) == {}
+    assert _ids(kb, _profile("HER2 IHC 3+", tumor="IDC")) == {"her2pos": "exact"}
 
 
 def test_markers_and_value_equivalence():

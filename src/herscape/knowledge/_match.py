@@ -21,8 +21,8 @@ not true of a profile:
   insertions, kinase fusions), ``truncating`` (nonsense, frameshift, splice site, start lost),
   ``amplification`` (GISTIC 2, or ``HER2_FISH=amplified``), ``gain`` (1 or 2), ``deletion``
   (deep, -2), ``loss`` (a copy loss or deep deletion, a truncating mutation, or low/negative
-  expression), ``overexpression`` (expression high/positive; for ERBB2 also ``HER2_IHC=3+``
-  or amplification, the ASCO/CAP definition of HER2-positive),
+  expression), ``overexpression`` (expression high/positive, or ``HER2_IHC=3+`` for ERBB2;
+  amplification is a different assay and does not count),
   ``low-expression``, ``fusion``, ``methylation``, ``delta16`` (ERBB2 exon 16 skipping);
   ``GENE wild-type`` is ``!(GENE mutation)``.
 * ``NAME=VALUE`` is true of a marker statement with that value; ``high`` and ``positive``
@@ -184,8 +184,6 @@ def _class_test(name: str, gene: str, f: Feature) -> bool:
     if isinstance(f, Mutation):
         return _mutation_class(name, f)
     if isinstance(f, CopyNumber):
-        if name == "overexpression" and gene in _AMPLIFIED_IS_OVEREXPRESSED:
-            return f.status == "amplification"
         return f.status in _COPY_CLASSES.get(name, ())
     if isinstance(f, Fusion):
         return name == "fusion" or (name == "activating" and is_activating_fusion(gene))
@@ -210,14 +208,9 @@ _COPY_CLASSES = {
     "deletion": ("deep_deletion",),
     "loss": ("loss", "deep_deletion"),
 }
-#: Genes whose amplification counts as overexpression: HER2-positive is IHC 3+ or ISH
-#: amplified (Wolff AC et al. J Clin Oncol 2018;36:2105-22, ASCO/CAP HER2 testing guideline),
-#: and the trials the knowledge cites as "HER2-overexpressing" enrolled both.
-_AMPLIFIED_IS_OVEREXPRESSED = frozenset({"ERBB2"})
 #: Marker statements that imply a gene-level class (marker, value, class).
 _MARKER_IMPLIES = frozenset({
     ("HER2_IHC", "3+", "overexpression"),
-    ("HER2_FISH", "amplified", "overexpression"),
     ("HER2_FISH", "amplified", "amplification"),
     ("HER2_FISH", "amplified", "gain"),
     ("EGFR_GCN", "high", "gain"),
@@ -392,6 +385,7 @@ class TherapySummary:
     sensitivity: tuple[str, ...]
     other: tuple[str, ...]
     strategies: tuple[str, ...]
+    weaker: tuple[str, ...] = ()
 
     @property
     def conflicting(self) -> bool:
@@ -404,7 +398,7 @@ class TherapySummary:
             "highest_sensitivity_level": self.highest_sensitivity,
             "conflicting": self.conflicting, "resistance": list(self.resistance),
             "sensitivity": list(self.sensitivity), "other": list(self.other),
-            "strategies": list(self.strategies),
+            "strategies": list(self.strategies), "weaker": list(self.weaker),
         }
 
 
@@ -737,9 +731,11 @@ def _by_therapy(matches: tuple[Match, ...]) -> dict[str, TherapySummary]:
         if m.therapy is None:
             continue
         g = groups.setdefault(m.therapy, {"resistance": [], "sensitivity": [], "other": [],
-                                          "strategies": []})
+                                          "strategies": [], "weaker": []})
         if m.record_type == "strategy":
             g["strategies"].append(m)
+        elif m.strength != "exact":
+            g["weaker"].append(m)
         elif m.direction == "supports" and m.effect in _RESISTANCE_EFFECTS:
             g["resistance"].append(m)
         elif m.direction == "supports" and m.effect == "sensitivity":
@@ -757,6 +753,7 @@ def _by_therapy(matches: tuple[Match, ...]) -> dict[str, TherapySummary]:
             sensitivity=tuple(m.record_id for m in g["sensitivity"]),
             other=tuple(m.record_id for m in g["other"]),
             strategies=tuple(m.record_id for m in g["strategies"]),
+            weaker=tuple(m.record_id for m in g["weaker"]),
         )
     return out
 
