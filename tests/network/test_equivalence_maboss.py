@@ -12,6 +12,8 @@ engines run the same settings with a seeded generator:
   trajectories pooled).
 
 Models whose nodes are all internal (Fumia, Zañudo) are compared with every node observed.
+Mutations use cmaboss's default (logic) semantics, and once the instant semantics against
+cmaboss ``mutate(..., simple=False)`` (two nodes; three or more make cmaboss hang).
 Sample sizes and horizons are chosen so the suite runs in a few minutes on two cores.
 """
 
@@ -44,6 +46,7 @@ class Case:
     max_time: float | None = None
     time_tick: float | None = None
     mutations: tuple[tuple[str, bool], ...] = ()
+    instant: bool = False
     all_observed: bool = False
     slow: bool = False
 
@@ -74,6 +77,16 @@ CASES = [
         20_000,
         20_000,
         mutations=(("p53", False), ("NICD", True)),
+    ),  # fmt: skip
+    # instant semantics (node fixed from t = 0) against cmaboss ``mutate(simple=False)``
+    Case(
+        "metastasis_akt2_on_p53_off_instant",
+        "metastasis_cohen2015",
+        "metastasis",
+        20_000,
+        20_000,
+        mutations=(("AKT2", True), ("p53", False)),
+        instant=True,
     ),  # fmt: skip
     Case(
         "braf_braf_on_egfr_off",
@@ -143,14 +156,17 @@ def _run_maboss(case: Case, bnd: Path, cfg: Path, model: Model, samples: int, fi
         settings["time_tick"] = case.time_tick
     sim.update_parameters(**settings)
     for node, on in case.mutations:
-        sim.mutate(node, "ON" if on else "OFF")
+        # simple=False is pyMaBoSS's near-instant mutation; it hangs with 3+ mutated nodes
+        sim.mutate(node, "ON" if on else "OFF", simple=not case.instant)
     return sim.run(only_last_state=final)
 
 
 def _run_ours(case: Case, model: Model, samples: int, final: bool):
     return simulate(
         model,
-        mutations=[Mutation(n, on) for n, on in case.mutations],
+        mutations=[
+            Mutation(n, on, "instant" if case.instant else "logic") for n, on in case.mutations
+        ],
         sample_count=samples,
         max_time=case.max_time,
         time_tick=case.time_tick,
