@@ -119,7 +119,8 @@ class SimulationResult:
     def state_trajectory(self) -> pd.DataFrame:
         """Probability of each observed joint state per window (MaBoSS ``get_probtraj``).
 
-        Computed on demand from the recorded state changes.
+        Computed on demand from the state changes recorded by
+        ``simulate(..., record_states=True)``.
 
         Returns
         -------
@@ -132,13 +133,21 @@ class SimulationResult:
         tick = float(self.settings["time_tick"])
         n_windows = len(self.nodes_trajectory.index)
         uniq, inverse = _unique_rows(self._seg_states)
-        table = np.zeros((n_windows, uniq.shape[0]))
         t0, t1 = self._seg_times[:, 0], self._seg_times[:, 1]
-        for w in range(n_windows):
-            lo, hi = w * tick, (w + 1) * tick
-            dur = np.clip(np.minimum(t1, hi) - np.maximum(t0, lo), 0.0, None)
-            table[w] = np.bincount(inverse, weights=dur, minlength=uniq.shape[0])
-        table /= tick * int(self.settings["sample_count"])
+        # split each segment into the windows it overlaps, then sum per (window, state)
+        first = np.minimum((t0 / tick).astype(np.int64), n_windows - 1)
+        last = np.clip(np.ceil(t1 / tick).astype(np.int64) - 1, first, n_windows - 1)
+        spans = last - first + 1
+        seg = np.repeat(np.arange(t0.shape[0]), spans)
+        window = first[seg] + np.arange(seg.shape[0]) - np.repeat(np.cumsum(spans) - spans, spans)
+        dur = np.minimum(t1[seg], (window + 1) * tick) - np.maximum(t0[seg], window * tick)
+        flat = np.bincount(
+            window * uniq.shape[0] + inverse[seg],
+            weights=np.clip(dur, 0.0, None),
+            minlength=n_windows * uniq.shape[0],
+        )
+        table = flat.reshape(n_windows, uniq.shape[0]) / (tick * int(self.settings["sample_count"]))
+        table = np.round(table, 12)
         labels = _labels(uniq, self._masked_names())
         return pd.DataFrame(table, index=self.nodes_trajectory.index, columns=labels)
 
