@@ -75,9 +75,10 @@ def test_codon_sets_and_exons():
     ("ERBB2 amplification", ["HER2 amplified", "HER2_FISH=amplified"], ["ERBB2 gain", "ERBB2 V777L"]),
     ("MET gain", ["MET gain", "MET amplification"], ["MET deep deletion"]),
     ("CDKN2A deletion", ["CDKN2A deep deletion"], ["CDKN2A loss"]),
-    ("ERBB2 overexpression", ["HER2 overexpression", "HER2 IHC 3+", "HER2 positive"],
-     ["HER2 IHC 2+", "ERBB2 gain"]),
-    ("MET overexpression", ["MET high"], ["MET amplification"]),
+    # an amplified gene counts as overexpressed (HER2-positive = IHC 3+ or ISH-amplified)
+    ("ERBB2 overexpression", ["HER2 overexpression", "HER2 IHC 3+", "HER2 positive",
+                              "ERBB2 amplification"], ["HER2 IHC 2+", "ERBB2 gain"]),
+    ("MET overexpression", ["MET high", "MET amplification"], ["MET gain"]),
     ("AREG low-expression", ["AREG=low", "AREG=-1.2"], ["AREG=high", "AREG=0.2"]),
     ("ALK fusion", ["EML4::ALK", "ALK fusion"], ["ALK F1174L"]),
     ("ALK activating", ["EML4::ALK", "ALK F1174L"], ["ALK G1202R"]),
@@ -93,11 +94,14 @@ def test_functional_classes(pattern, hits, misses):
         assert "xx" not in _ids(kb, _profile(text, assessed={("mutation", "*"), ("copy_number", "*"), ("expression", "*")})), text
 
 
-def test_her2_amplification_is_not_overexpression():
+def test_her2_amplification_counts_as_her2_positive():
+    """HER2-positive = IHC 3+ or ISH-amplified (ASCO/CAP): evidence for "ERBB2 overexpression"
+    applies to an amplified tumour; a low-level gain is not enough."""
     kb = _kb(_assertion("her2pos", "ERBB2 overexpression", tumor="BRCA", therapy="trastuzumab",
                         effect="sensitivity", level="A"))
-    assert _ids(kb, _profile("HER2 amplified", tumor="IDC")) == {}
+    assert _ids(kb, _profile("HER2 amplified", tumor="IDC")) == {"her2pos": "exact"}
     assert _ids(kb, _profile("HER2 IHC 3+", tumor="IDC")) == {"her2pos": "exact"}
+    assert _ids(kb, _profile("ERBB2 gain", tumor="IDC")) == {}
 
 
 def test_markers_and_value_equivalence():

@@ -204,6 +204,8 @@ def _class_test(name: str, gene: str, f: Feature) -> bool:
 
 _COPY_CLASSES = {
     "amplification": ("amplification",),
+    # an amplified gene is overexpressed (HER2-positive = IHC 3+ or ISH-amplified, ASCO/CAP)
+    "overexpression": ("amplification",),
     "gain": ("gain", "amplification"),
     "deletion": ("deep_deletion",),
     "loss": ("loss", "deep_deletion"),
@@ -218,7 +220,7 @@ _MARKER_IMPLIES = frozenset({
 _CLASS_SCOPES = {
     "mutation": ("mutation",), "activating": ("mutation",), "truncating": ("mutation",),
     "amplification": ("copy_number",), "gain": ("copy_number",), "deletion": ("copy_number",),
-    "loss": ("mutation", "copy_number", "expression"), "overexpression": ("expression",),
+    "loss": ("mutation", "copy_number", "expression"), "overexpression": ("expression", "copy_number"),
     "low-expression": ("expression",), "fusion": ("fusion",), "methylation": ("methylation",),
     "delta16": ("splice",),
 }

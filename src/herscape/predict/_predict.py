@@ -121,8 +121,24 @@ def _lineage(engine: Engine, profile: Profile) -> tuple[str, ...]:
     return engine.tree.lineage(profile.tumor_type)
 
 
+def _feature_genes(kb: KnowledgeBase, features) -> set[str]:
+    """Genes of matched feature texts (``ERBB2 amplification`` -> ERBB2; markers via their gene)."""
+    out = set()
+    for text in features:
+        if "=" in text:
+            marker = kb.find_marker(text.split("=", 1)[0])
+            out.add(marker.gene if marker is not None and marker.gene else text)
+        else:
+            out.add(text.split()[0])
+    return out
+
+
 def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
+    """Assertions that apply to the plan. Benefit evidence matched only through the plan's own
+    targets (ERBB2 amplification for trastuzumab) states why the drug is given; like evidence
+    matched only through absences, it is not "specific" and yields to evidence about modifiers."""
     kb = engine.kb
+    targets = {t for d in planned.drugs for t in kb.drugs[d].targets}
     out = []
     for m in matches:
         if m.record_type != "assertion":
@@ -134,7 +150,10 @@ def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
         out.append(EvidenceItem(
             record_id=a.id, biomarker=a.biomarker, therapy=a.therapy, tumor_type=a.tumor_type,
             effect=str(a.effect), direction=a.direction, level=str(a.level), relevance=rel,
-            strength=m.strength, specific=bool(m.matched_features), counted=False,
+            strength=m.strength,
+            specific=bool(m.matched_features) and not (
+                str(a.effect) == "sensitivity" and _feature_genes(kb, m.matched_features) <= targets),
+            counted=False,
             matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=a.setting,
             numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
             notes=a.notes, sources=citations(a.sources, kb),
