@@ -10,15 +10,8 @@ or "AREG=low" means.
 from __future__ import annotations
 
 from herscape.knowledge._kb import KnowledgeBase
-from herscape.knowledge._match import (
-    _EXACT,
-    _ChangeAtom,
-    _ClassAtom,
-    _CodonAtom,
-    _ExonAtom,
-    _MarkerAtom,
-)
-from herscape.knowledge._pattern import All, Any_, Change, Class, Codon, Exon, Marker, Not, Pattern
+from herscape.knowledge._match import _EXACT, make_atom
+from herscape.knowledge._pattern import All, Any_, Class, Not, Pattern
 
 __all__ = ["PatternEvaluator"]
 
@@ -33,19 +26,7 @@ class PatternEvaluator:
     def _atom(self, p: Pattern):
         atom = self._atoms.get(p)
         if atom is None:
-            if isinstance(p, Change):
-                atom = _ChangeAtom(p.gene, p.change)
-            elif isinstance(p, Codon):
-                atom = _CodonAtom(p.gene, p.codons, str(p))
-            elif isinstance(p, Exon):
-                atom = _ExonAtom(p.gene, p.exons, str(p))
-            elif isinstance(p, Class):
-                atom = _ClassAtom(p.gene, p.name)
-            elif isinstance(p, Marker):
-                atom = _MarkerAtom(self.kb, p.name, p.value)
-            else:
-                msg = f"not a pattern atom: {p!r}"
-                raise TypeError(msg)
+            atom = make_atom(p, self.kb)
             self._atoms[p] = atom
         return atom
 

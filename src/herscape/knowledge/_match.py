@@ -266,6 +266,22 @@ class _MarkerAtom(_Atom):
         return _EXACT if same and f.value.lower() in self.values else 0
 
 
+def make_atom(p: Pattern, kb: KnowledgeBase) -> _Atom:
+    """The compiled test for one pattern atom (change, codon, exon, class or marker)."""
+    if isinstance(p, Change):
+        return _ChangeAtom(p.gene, p.change)
+    if isinstance(p, Codon):
+        return _CodonAtom(p.gene, p.codons, str(p))
+    if isinstance(p, Exon):
+        return _ExonAtom(p.gene, p.exons, str(p))
+    if isinstance(p, Class):
+        return _ClassAtom(p.gene, p.name)
+    if isinstance(p, Marker):
+        return _MarkerAtom(kb, p.name, p.value)
+    msg = f"unknown pattern atom {p!r}"
+    raise TypeError(msg)
+
+
 # --------------------------------------------------------------------------------------------
 # compiled pattern trees, evaluated in three-valued logic (True, False, None = unknown)
 
@@ -479,19 +495,7 @@ class Matcher:
         key = f"{type(p).__name__}:{p}"
         atom = self._atoms.get(key)
         if atom is None:
-            if isinstance(p, Change):
-                atom = _ChangeAtom(p.gene, p.change)
-            elif isinstance(p, Codon):
-                atom = _CodonAtom(p.gene, p.codons, str(p))
-            elif isinstance(p, Exon):
-                atom = _ExonAtom(p.gene, p.exons, str(p))
-            elif isinstance(p, Class):
-                atom = _ClassAtom(p.gene, p.name)
-            elif isinstance(p, Marker):
-                atom = _MarkerAtom(self.kb, p.name, p.value)
-            else:  # pragma: no cover - the parser makes no other atoms
-                msg = f"unknown pattern atom {p!r}"
-                raise TypeError(msg)
+            atom = make_atom(p, self.kb)
             atom.index = len(self._atoms)
             self._atoms[key] = atom
             for k in atom.keys:
