@@ -102,17 +102,26 @@ def result_to_json(result: SimulationResult) -> dict[str, Any]:
     """
     settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in result.settings.items()}
     traj = result.nodes_trajectory
+    fp = result.fixed_points
+    node_names = [str(c) for c in fp.columns[2:]]
     fixed = [
         {
-            "state": row["state"],
-            "probability": _clean(row["probability"]),
-            "nodes": {n: int(row[n]) for n in result.fixed_points.columns[2:]},
+            "state": state,
+            "probability": _clean(p),
+            "nodes": dict(zip(node_names, bits, strict=True)),
         }
-        for _, row in result.fixed_points.iterrows()
+        for state, p, bits in zip(
+            fp["state"].tolist(),
+            fp["probability"].tolist(),
+            fp[node_names].to_numpy(dtype=int).tolist(),
+            strict=True,
+        )
     ]
     return {
         "settings": settings,
-        "last_node_probabilities": {k: _clean(v) for k, v in result.last_node_probabilities.items()},
+        "last_node_probabilities": {
+            k: _clean(v) for k, v in result.last_node_probabilities.items()
+        },
         "last_state_probabilities": {
             k: _clean(v) for k, v in result.last_state_probabilities.items()
         },
@@ -176,10 +185,18 @@ def simulate_command(  # noqa: PLR0913 - one option per MaBoSS setting
         bool, typer.Option("--final-only", help="only the state at max_time")
     ] = False,
     fmt: Annotated[_Format, typer.Option("--format", help="text, json or tsv")] = _Format.text,
-    tumor_type: Annotated[str | None, typer.Option("--tumor-type", help="ERBB model: OncoTree code")] = None,
-    therapy: Annotated[str | None, typer.Option("--therapy", help="ERBB model: regimen, drugs joined by '+'")] = None,
-    alteration: Annotated[list[str] | None, typer.Option("--alteration", help="ERBB model: e.g. 'KRAS G12D'")] = None,
-    marker: Annotated[list[str] | None, typer.Option("--marker", help="ERBB model: NAME=VALUE")] = None,
+    tumor_type: Annotated[
+        str | None, typer.Option("--tumor-type", help="ERBB model: OncoTree code")
+    ] = None,
+    therapy: Annotated[
+        str | None, typer.Option("--therapy", help="ERBB model: regimen, drugs joined by '+'")
+    ] = None,
+    alteration: Annotated[
+        list[str] | None, typer.Option("--alteration", help="ERBB model: e.g. 'KRAS G12D'")
+    ] = None,
+    marker: Annotated[
+        list[str] | None, typer.Option("--marker", help="ERBB model: NAME=VALUE")
+    ] = None,
 ) -> None:
     """Simulate a logical model (MaBoSS semantics) and print its probabilities.
 
@@ -190,8 +207,10 @@ def simulate_command(  # noqa: PLR0913 - one option per MaBoSS setting
         _simulate_profile(tumor_type, therapy, alteration or [], marker or [], fmt, samples, seed)
         return
     if not model:
-        msg = ("simulate needs MODEL files (MODEL.bnd [MODEL.cfg], MODEL.bnet or MODEL.sbml), "
-               "or --tumor-type and --therapy for the ERBB model")
+        msg = (
+            "simulate needs MODEL files (MODEL.bnd [MODEL.cfg], MODEL.bnet or MODEL.sbml), "
+            "or --tumor-type and --therapy for the ERBB model"
+        )
         raise UsageError(msg, field="MODEL")
     loaded = load_model_files(model)
     result = simulate(
@@ -206,7 +225,7 @@ def simulate_command(  # noqa: PLR0913 - one option per MaBoSS setting
         final_only=final_only,
     )
     if fmt is _Format.json:
-        typer.echo(json.dumps(result_to_json(result), indent=1))
+        typer.echo(json.dumps(result_to_json(result)))
     elif fmt is _Format.tsv:
         frame = result.nodes_trajectory if not final_only else result.last_node_probabilities
         typer.echo(frame.to_csv(sep="\t"), nl=False)
@@ -214,8 +233,15 @@ def simulate_command(  # noqa: PLR0913 - one option per MaBoSS setting
         _print_text(result)
 
 
-def _simulate_profile(tumor_type: str | None, therapy: str, alterations: list[str],
-                      markers: list[str], fmt: _Format, samples: int | None, seed: int | None) -> None:
+def _simulate_profile(
+    tumor_type: str | None,
+    therapy: str,
+    alterations: list[str],
+    markers: list[str],
+    fmt: _Format,
+    samples: int | None,
+    seed: int | None,
+) -> None:
     from herscape._config import DEFAULT_SEED
     from herscape.network._response import DEFAULT_SAMPLES
     from herscape.predict import simulate_profile
@@ -224,33 +250,52 @@ def _simulate_profile(tumor_type: str | None, therapy: str, alterations: list[st
     profile = profile_from_strings(alterations, markers=markers, tumor_type=tumor_type)
     if profile.unrecognized:
         bad = "; ".join(f"{u.input!r}: {u.reason}" for u in profile.unrecognized)
-        raise UsageError(f"input not understood: {bad}", field="alteration",
-                         value=profile.unrecognized[0].input)
-    summary = simulate_profile(profile, therapy, samples=samples or DEFAULT_SAMPLES,
-                               seed=DEFAULT_SEED if seed is None else seed)
+        raise UsageError(
+            f"input not understood: {bad}", field="alteration", value=profile.unrecognized[0].input
+        )
+    summary = simulate_profile(
+        profile,
+        therapy,
+        samples=samples or DEFAULT_SAMPLES,
+        seed=DEFAULT_SEED if seed is None else seed,
+    )
     out = summary.to_dict()
     if fmt is _Format.json:
-        query = {"tumor_type": tumor_type, "therapy": therapy,
-                 "features": [str(f) for f in profile.features]}
+        query = {
+            "tumor_type": tumor_type,
+            "therapy": therapy,
+            "features": [str(f) for f in profile.features],
+        }
         typer.echo(json.dumps({"query": query, **out}, indent=1))
         return
     if fmt is _Format.tsv:
         typer.echo("readout\tuntreated\ttreated\treference_untreated\treference_treated")
         for key in ("proliferation", "apoptosis", "immune_killing", "growth"):
-            typer.echo(f"{key}\t{out['untreated'][key]:.4f}\t{out['treated'][key]:.4f}\t"
-                       f"{out['reference_untreated'][key]:.4f}\t{out['reference_treated'][key]:.4f}")
+            typer.echo(
+                f"{key}\t{out['untreated'][key]:.4f}\t{out['treated'][key]:.4f}\t"
+                f"{out['reference_untreated'][key]:.4f}\t{out['reference_treated'][key]:.4f}"
+            )
         return
-    table = Table(title=f"ERBB model: {therapy} in {tumor_type} ({', '.join(map(str, profile.features)) or 'no alterations'})")
+    table = Table(
+        title=f"ERBB model: {therapy} in {tumor_type} ({', '.join(map(str, profile.features)) or 'no alterations'})"
+    )
     for col in ("readout", "untreated", "treated", "reference untreated", "reference treated"):
         table.add_column(col, justify="left" if col == "readout" else "right")
     for key in ("proliferation", "apoptosis", "immune_killing", "growth"):
-        table.add_row(key.replace("_", " "), *(f"{out[k][key]:.3f}" for k in
-                      ("untreated", "treated", "reference_untreated", "reference_treated")))
+        table.add_row(
+            key.replace("_", " "),
+            *(
+                f"{out[k][key]:.3f}"
+                for k in ("untreated", "treated", "reference_untreated", "reference_treated")
+            ),
+        )
     out_console.print(table)
     si = out["sensitivity_index"]
     si_text = "undefined" if si is None else f"{si:.2f} ± {out['sensitivity_index_se']:.2f}"
-    out_console.print(f"sensitivity index {si_text} (reference {out['reference']}); "
-                      f"model verdict [bold]{out['verdict']}[/]")
+    out_console.print(
+        f"sensitivity index {si_text} (reference {out['reference']}); "
+        f"model verdict [bold]{out['verdict']}[/]"
+    )
     out_console.print(f"active path: {' → '.join(out['active_path']) or 'none'}")
     for p in out["perturbations"]:
         out_console.print(f"  perturbation: {p['pattern']} — {p['why']}", highlight=False)
