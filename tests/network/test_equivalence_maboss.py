@@ -265,3 +265,21 @@ def test_instant_mutation_fixes_the_node_from_the_start(tmp_path: Path):
     r = simulate(model, mutations=[Mutation("Migration", True, "instant")], sample_count=2000,
                  max_time=5, seed=1)  # fmt: skip
     assert r.nodes_trajectory["Migration"].to_numpy() == pytest.approx(1.0)
+
+
+def test_joint_state_trajectory_matches_maboss(tmp_path: Path):
+    case = Case("metastasis", "metastasis_cohen2015", "metastasis", 20_000, 20_000, max_time=30.0)
+    bnd, cfg, model = _load(case, tmp_path)
+    n = case.samples
+    probs, _times, labels, _errors = _run_maboss(case, bnd, cfg, model, n, False).get_probtraj()
+    theirs = pd.DataFrame(np.asarray(probs), columns=[_state_key(lab) for lab in labels])
+    ours = simulate(model, sample_count=n, max_time=30.0, seed=SEED + 1, threads=2,
+                    record_states=True).state_trajectory()  # fmt: skip
+    ours.columns = [_state_key(lab) for lab in ours.columns]
+    states = sorted(set(ours.columns) | set(theirs.columns), key=sorted)
+    p_ours = ours.reindex(columns=states, fill_value=0.0).to_numpy()
+    p_ref = theirs.reindex(columns=states, fill_value=0.0).to_numpy()
+    assert p_ours.shape == p_ref.shape
+    pooled = np.clip((p_ours + p_ref) / 2, 0.0, 1.0)
+    z = np.abs(p_ours - p_ref) / (np.sqrt(pooled * (1 - pooled) * (2 / n)) + 1e-12)
+    assert z.max() <= 4, f"max z {z.max():.2f}"
