@@ -283,3 +283,19 @@ def test_joint_state_trajectory_matches_maboss(tmp_path: Path):
     pooled = np.clip((p_ours + p_ref) / 2, 0.0, 1.0)
     z = np.abs(p_ours - p_ref) / (np.sqrt(pooled * (1 - pooled) * (2 / n)) + 1e-12)
     assert z.max() <= 4, f"max z {z.max():.2f}"
+
+
+@pytest.mark.parametrize("key", ["metastasis", "cellfate"])
+def test_fixed_points_match_maboss(key: str, tmp_path: Path):
+    case = next(c for c in CASES if c.key == key)
+    bnd, cfg, model = _load(case, tmp_path)
+    n = case.samples
+    table = _run_maboss(case, bnd, cfg, model, n, False).get_fp_table()
+    theirs = {_state_key(label): float(p) for p, label in table.values()}
+    fp = _run_ours(case, model, n, final=False).fixed_points
+    pairs = zip(fp["state"], fp["probability"], strict=True)
+    ours = {_state_key(label): float(p) for label, p in pairs}
+    for state in set(ours) | set(theirs):
+        p, q = ours.get(state, 0.0), theirs.get(state, 0.0)
+        pooled = (p + q) / 2
+        assert abs(p - q) <= 4 * np.sqrt(pooled * (1 - pooled) * 2 / n) + 1e-12, sorted(state)
