@@ -38,7 +38,6 @@ from herscape.network._model import (
     evaluate_logic,
     evaluate_rate,
 )
-from herscape.network._sbml import format_sbml, parse_sbml, read_sbml, write_sbml
 from herscape.network._simulate import SimulationResult, simulate
 
 __all__ = [
@@ -88,3 +87,16 @@ __all__ = [
     "write_model",
     "write_sbml",
 ]
+
+
+_SBML = frozenset({"format_sbml", "parse_sbml", "read_sbml", "write_sbml"})
+
+
+def __getattr__(name: str):
+    # SBML support imports python-libsbml (~0.15 s); load it only when asked for.
+    if name in _SBML:
+        from herscape.network import _sbml
+
+        return getattr(_sbml, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -19,7 +19,6 @@ from herscape.errors import ModelError
 from herscape.network._bnet import read_bnet, write_bnet
 from herscape.network._maboss import read_maboss, write_maboss
 from herscape.network._model import Model
-from herscape.network._sbml import read_sbml, write_sbml
 
 __all__ = ["MODEL_EXTENSIONS", "read_model", "write_model"]
 
@@ -59,6 +58,8 @@ def read_model(path: str | os.PathLike[str], cfg: Sequence[str | os.PathLike[str
         return read_maboss(p, list(cfg) or None)
     if kind == ".bnet":
         return read_bnet(p)
+    from herscape.network._sbml import read_sbml  # libsbml loads only when SBML is used
+
     return read_sbml(p)
 
 
@@ -78,4 +79,6 @@ def write_model(model: Model, path: str | os.PathLike[str]) -> list[Path]:
         return list(write_maboss(model, p))
     if kind == ".bnet":
         return [write_bnet(model, p)]
+    from herscape.network._sbml import write_sbml
+
     return [write_sbml(model, p)]
