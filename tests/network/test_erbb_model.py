@@ -21,6 +21,7 @@ def test_every_node_is_described_and_ruled(erbb) -> None:
     for node in erbb.curated.nodes:
         assert len(node.description) >= 5, node.name
         assert node.input or node.rule, node.name
+        assert node.sources, f"{node.name} names no source"
     assert {"Proliferation", "Apoptosis", "ImmuneKill"} <= set(erbb.curated.readouts.values())
 
 
