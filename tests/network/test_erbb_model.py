@@ -6,7 +6,7 @@ import pytest
 
 from herscape._config import seeds_dir
 from herscape.knowledge._pattern import Marker, atoms
-from herscape.knowledge._seedcheck import quote_found
+from herscape.knowledge._seedcheck import quote_found, seed_lines
 from herscape.network._curated import load_erbb_model
 from herscape.network._perturb import Perturbation, _actions, load_rules, rule_parameters
 from herscape.network._response import model_response, readouts
@@ -36,6 +36,27 @@ def test_model_sources_stand_in_the_seeds(erbb) -> None:
     missing = [(name, s.seed, s.line, s.quote) for name, s in refs
                if not quote_found(seeds, s.seed, s.line, s.quote)]
     assert not missing
+
+
+def test_perturbation_sources_stand_in_the_seeds() -> None:
+    """Every alteration rule (and every sourced parameter) cites seed passages that exist."""
+    seeds = seeds_dir()
+    if seeds is None:
+        pytest.skip("../shared/seeds is absent (tests read ../shared in place)")
+    rules = load_rules()
+    assert all(rule.sources for rule, _ in rules)
+    refs = [(rule.pattern, s) for rule, _ in rules for s in rule.sources]
+    refs += [(name, s) for name, p in rule_parameters().items() for s in p.sources]
+    problems = []
+    for name, s in refs:
+        lines = seed_lines(seeds, s.seed)
+        if lines is None:
+            problems.append((name, s.seed, s.line, "no such seed"))
+        elif s.line > len(lines):
+            problems.append((name, s.seed, s.line, "no such line"))
+        elif not quote_found(seeds, s.seed, s.line, s.quote):
+            problems.append((name, s.seed, s.line, s.quote))
+    assert not problems
 
 
 def test_perturbation_rules_name_real_inputs(erbb) -> None:

@@ -89,11 +89,12 @@ def test_feedback_edges_are_set_aside(_braf_crc):
 
     pred = {**_braf_crc, "mechanisms": [
         {**_braf_crc["mechanisms"][0],
-         "path": ["EGFR", "GRB2_SOS", "RAS", "BRAF", "MEK", "ERK", "SPRY"]}]}
+         "path": ["EGFR", "EGFR_homo", "GRB2_SOS", "RAS", "BRAF", "MEK", "ERK", "SPRY"]}]}
     diagram = layout_diagram(pred, load_erbb_model())
     edges = {(e.source, e.target): e for e in diagram.edges}
     assert edges[("SPRY", "EGFR")].feedback
-    assert not edges[("EGFR", "GRB2_SOS")].feedback
+    assert not edges[("EGFR", "EGFR_homo")].feedback
+    assert not edges[("EGFR_homo", "GRB2_SOS")].feedback
     assert diagram.nodes["EGFR"].layer < diagram.nodes["ERK"].layer < diagram.nodes["SPRY"].layer
     svg = diagram_svg(diagram)
     assert 'class="edge inhibition feedback" data-source="SPRY" data-target="EGFR"' in svg

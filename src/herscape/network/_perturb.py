@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from herscape.errors import ModelError
 from herscape.knowledge._pattern import Pattern, parse_pattern
+from herscape.knowledge._schema import SeedRef
 from herscape.network._curated import ErbbModel, models_dir
 
 __all__ = [
@@ -36,6 +37,7 @@ class _Strict(BaseModel):
 class Parameter(_Strict):
     value: float = Field(gt=0)
     description: str
+    sources: list[SeedRef] = Field(default_factory=list)  # seed passages stating the effect
 
 
 class PerturbationRule(_Strict):
@@ -47,6 +49,7 @@ class PerturbationRule(_Strict):
     scale_up: dict[str, str] = Field(default_factory=dict)
     scale_down: dict[str, str] = Field(default_factory=dict)
     why: str
+    sources: list[SeedRef] = Field(min_length=1)  # seed passages stating the biology
 
 
 class RuleFile(_Strict):
