@@ -59,6 +59,16 @@ def test_perturbation_sources_stand_in_the_seeds() -> None:
     assert not problems
 
 
+def test_applied_rules_carry_their_sources() -> None:
+    """A profile's perturbation names, for each rule it applied, the seed lines behind it."""
+    from herscape.network._perturb import perturbation_for
+
+    pert = perturbation_for(lambda pattern: "MLH1" in str(pattern))
+    assert pert.inputs.get("ERBB2_high") == 1
+    assert pert.applied and all(src.startswith("seed 00") for _, _, src in pert.applied)
+    assert any("seed 000:166" in src for _, _, src in pert.applied)
+
+
 def test_perturbation_rules_name_real_inputs(erbb) -> None:
     inputs = erbb.inputs
     names = {n.name for n in erbb.curated.nodes}

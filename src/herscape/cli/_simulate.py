@@ -298,6 +298,8 @@ def _simulate_profile(
     )
     out_console.print(f"active path: {' → '.join(out['active_path']) or 'none'}")
     for p in out["perturbations"]:
-        out_console.print(f"  perturbation: {p['pattern']} — {p['why']}", highlight=False)
+        out_console.print(
+            f"  perturbation: {p['pattern']} — {p['why']} ({p['sources']})", highlight=False
+        )
     if out["unmodelled_drugs"]:
         out_console.print(f"  not in the model: {', '.join(out['unmodelled_drugs'])}")

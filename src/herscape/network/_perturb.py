@@ -70,7 +70,8 @@ class Perturbation:
     inputs: dict[str, float] = field(default_factory=dict)
     scale_up: dict[str, float] = field(default_factory=dict)
     scale_down: dict[str, float] = field(default_factory=dict)
-    applied: tuple[tuple[str, str], ...] = ()  # (pattern, why) of each rule that matched
+    #: (pattern, why, sources) of each rule that matched; sources as ``seed 002:120`` strings
+    applied: tuple[tuple[str, str, str], ...] = ()
 
     def merged(self, other: Perturbation) -> Perturbation:
         """This perturbation with ``other`` applied on top."""
@@ -151,7 +152,7 @@ def perturbation_for(holds: Callable[[Pattern], bool], *, rules=None) -> Perturb
         for target, factors in ((up, rule.scale_up), (down, rule.scale_down)):
             for node, k in factors.items():
                 target[node] = target.get(node, 1.0) * float(k)
-        applied.append((rule.pattern, rule.why))
+        applied.append((rule.pattern, rule.why, _cite(rule.sources)))
     return Perturbation(inputs=inputs, scale_up=up, scale_down=down, applied=tuple(applied))
 
 
@@ -195,3 +196,8 @@ def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel) -> list[DrugAction
             )
         out.append(DrugAction(drug.id, tuple(nodes), basis or "no target in the model"))
     return out
+
+
+def _cite(sources) -> str:
+    """Seed references as text: ``seed 000:166; seed 002:107``."""
+    return "; ".join(f"seed {s.seed}:{s.line}" for s in sources)

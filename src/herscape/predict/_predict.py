@@ -246,7 +246,7 @@ def _model_summary(resp: Response, pert: Perturbation, unmodelled: Sequence[str]
         sensitivity_index=None if si != si else round(si, 3),
         sensitivity_index_se=None if resp.si_se != resp.si_se else round(resp.si_se, 3),
         verdict=resp.verdict, active_path=resp.active_path, drug_nodes=resp.drug_nodes,
-        perturbations=tuple({"pattern": p, "why": w} for p, w in pert.applied),
+        perturbations=tuple({"pattern": p, "why": w, "sources": c} for p, w, c in pert.applied),
         unmodelled_drugs=tuple(unmodelled),
         node_probabilities_untreated={k: round(v, 4) for k, v in resp.untreated.nodes.items()},
         node_probabilities_treated={k: round(v, 4) for k, v in resp.treated.nodes.items()},

@@ -214,7 +214,8 @@ def _model(pred: Mapping[str, Any]) -> str:
         for label, vals in readout_rows(model)
     )
     perts = "".join(
-        f"<li><code>{_e(p.get('pattern', ''))}</code>: {_e(p.get('why', ''))}</li>"
+        f"<li><code>{_e(p.get('pattern', ''))}</code>: {_e(p.get('why', ''))}"
+        f" <span class=\"source\">({_e(p.get('sources', ''))})</span></li>"
         for p in model.get("perturbations") or []
     )
     unmodelled = model.get("unmodelled_drugs") or []

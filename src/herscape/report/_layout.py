@@ -185,7 +185,7 @@ def altered_nodes(model: Mapping[str, Any], names: Iterable[str]) -> dict[str, f
             for node in [*rule.fraction, *rule.scale_up, *rule.scale_down]:
                 out.setdefault(node, None)
         for key, value in sorted(pert.items()):
-            if key in {"pattern", "why"}:
+            if key in {"pattern", "why", "sources"}:
                 continue
             for token in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", str(value)):
                 if token in known:

@@ -277,7 +277,8 @@ def _model(doc: _Doc, pred: Mapping[str, Any]) -> None:
               (40, 30, 30, 40, 40))
     _bar_chart(doc, model)
     for p in model.get("perturbations") or []:
-        doc.para(f"Alteration applied: {p.get('pattern', '')} - {p.get('why', '')}", size=8)
+        doc.para(f"Alteration applied: {p.get('pattern', '')} - {p.get('why', '')}"
+                 f" ({p.get('sources', '')})", size=8)
 
 
 def _si_chart(doc: _Doc, pred: Mapping[str, Any]) -> None:
