@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from herscape._config import seeds_dir
 from herscape.cli import main
 from herscape.errors import KnowledgeBaseError
 from herscape.knowledge import load_kb
@@ -93,6 +94,8 @@ BAD_CASES = [
 @pytest.mark.parametrize(("rel", "text", "message", "line", "field"), BAD_CASES)
 def test_bad_record_is_reported(tmp_path: Path, rel: str, text: str, message: str,
                                 line: int | None, field: str | None) -> None:
+    if "not found within" in message and seeds_dir() is None:
+        pytest.skip("../shared/seeds is absent, so quotes cannot be checked (tests read ../shared in place)")
     files = _good(tmp_path)
     files[rel] = text
     root = _write(tmp_path, files)
