@@ -118,6 +118,25 @@ def test_braf_feedback_contrast(erbb) -> None:
     assert both.verdict == "sensitive"
 
 
+def test_kras_g12c_feedback_contrast(erbb) -> None:
+    """A KRAS G12C inhibitor alone meets EGFR feedback in colorectal cancer; with an anti-EGFR
+    antibody it works (the same logic as BRAF V600E)."""
+    g12c = {"KRAS_mut": 1, "KRAS_G12C": 1}
+    alone = _si(erbb, g12c, ["KRASG12Ci_drug"], "COADREAD")
+    assert alone.reference == "anti_kras_g12c"
+    assert alone.verdict == "resistant"
+    assert _si(erbb, g12c, ["KRASG12Ci_drug", "PMAB_drug"], "COADREAD").verdict == "sensitive"
+
+
+def test_deruxtecan_reaches_her2_low_cells(erbb) -> None:
+    """Trastuzumab deruxtecan acts on HER2-low (non-amplified) ER-driven cells; T-DM1 and
+    trastuzumab do not."""
+    her2_low_er = {"ESR1": 1}
+    assert _si(erbb, her2_low_er, ["TZB_drug", "DXd_drug"], "BRCA").verdict == "sensitive"
+    assert _si(erbb, her2_low_er, ["TZB_drug", "ADC_drug"], "BRCA").verdict == "resistant"
+    assert _si(erbb, {**her2_low_er, "ERBB2_loss": 1}, ["TZB_drug", "DXd_drug"], "BRCA").verdict == "resistant"
+
+
 def test_sahin_igf1r_takes_over(erbb) -> None:
     """Sahin 2009 in the model's terms: with HER2 blocked, IGF-1R keeps G1/S; blocking it too
     restores the arrest."""
