@@ -128,6 +128,14 @@ def test_kras_g12c_feedback_contrast(erbb) -> None:
     assert _si(erbb, g12c, ["KRASG12Ci_drug", "PMAB_drug"], "COADREAD").verdict == "sensitive"
 
 
+def test_t790m_escapes_earlier_egfr_kinase_inhibitors(erbb) -> None:
+    """EGFR T790M (001:1137): gefitinib and afatinib fail, a third-generation inhibitor works."""
+    t790m = {"AREG": 0, "EREG": 0, "EGFR_kinase_act": 1, "EGFR_T790M": 1}
+    assert _si(erbb, t790m, ["EGFRi_drug"], "NSCLC").verdict == "resistant"
+    assert _si(erbb, t790m, ["EGFRi_drug", "EGFRi3_drug"], "NSCLC").verdict == "sensitive"
+    assert _si(erbb, {**t790m, "EGFR_T790M": 0}, ["EGFRi_drug"], "NSCLC").verdict == "sensitive"
+
+
 def test_deruxtecan_reaches_her2_low_cells(erbb) -> None:
     """Trastuzumab deruxtecan acts on HER2-low (non-amplified) ER-driven cells; T-DM1 and
     trastuzumab do not."""
