@@ -145,6 +145,16 @@ def test_deruxtecan_reaches_her2_low_cells(erbb) -> None:
     assert _si(erbb, {**her2_low_er, "ERBB2_loss": 1}, ["TZB_drug", "DXd_drug"], "BRCA").verdict == "resistant"
 
 
+def test_active_path_ends_at_the_readout_at_stake(erbb) -> None:
+    """Paths end at Proliferation where it is what changes, at Survival where only apoptosis is."""
+    braf = _si(erbb, {"BRAF_V600E": 1}, ["CTX_drug"], "COADREAD").active_path
+    assert braf[0] == "BRAF_V600E" and braf[-1] == "Proliferation"
+    wild_type = _si(erbb, {}, ["CTX_drug"], "COADREAD").active_path
+    assert wild_type[0] == "CTX_drug" and wild_type[-1] == "Proliferation"
+    stem = _si(erbb, {"ERBB2_high": 1, "Stem_high": 1}, ["TZB_drug"], "BRCA").active_path
+    assert stem == ("Stem_high", "Stemness", "Survival")
+
+
 def test_sahin_igf1r_takes_over(erbb) -> None:
     """Sahin 2009 in the model's terms: with HER2 blocked, IGF-1R keeps G1/S; blocking it too
     restores the arrest."""

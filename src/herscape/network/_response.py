@@ -230,20 +230,26 @@ def active_path(erbb: ErbbModel, starts: Sequence[dict[str, float]], treated: Re
     edges cost 1 and inhibiting edges 3, so chains read as signalling cascades where they can.
     When the tumour keeps proliferating or surviving, the chain starts at an altered input (tiers
     of ``starts`` are tried in order: typically the profile's own alterations, then the rest) and
-    ends at Proliferation or Survival; otherwise it starts at a drug node and ends at the readout
-    the drug switched off.
+    ends at Proliferation (or, when only apoptosis is at stake, Survival); otherwise it starts at a
+    drug node and ends at the readout the drug switched off, Proliferation preferred.
     """
     edges = influence_edges(erbb)
     names = erbb.curated.readouts
     on = {n for n, p in treated.nodes.items() if p >= ON_LEVEL}
-    goals = {names["proliferation"], "Survival"}
+    prolif = names["proliferation"]
     growing = treated.proliferation >= 0.5 or treated.nodes.get("Survival", 0.0) >= 0.5
+    # Proliferation first: it is the readout a reader asks about, Survival the fallback when
+    # only apoptosis is at stake (proliferation already off, or on whatever the drug does).
+    goal_order = [{prolif}, {"Survival"}]
+    if growing and treated.proliferation < 0.5:
+        goal_order.reverse()
     tiers = [{n: v >= 0.5 for n, v in tier.items()} for tier in starts] if growing \
         else [dict.fromkeys(drug_nodes, True)]
-    for seeds in tiers:
-        path = _signed_search(edges, seeds, on, goals, want_on=growing)
-        if path:
-            return path
+    for goals in goal_order:
+        for seeds in tiers:
+            path = _signed_search(edges, seeds, on, goals, want_on=growing)
+            if path:
+                return path
     return ()
 
 
