@@ -99,6 +99,19 @@ def test_drug_actions_resolve(erbb, kb) -> None:
     assert set(table.classes.values()) <= drug_inputs
 
 
+#: Catalogue agents whose targets are not in the model (docs/model.md names them).
+NO_ACTION = {"sgn-30", "dacetuzumab", "zolbetuximab", "anti-cd144-antibody", "ipilimumab", "ky7749",
+             "olaparib", "talazoparib", "carnosine", "vitamin-d"}
+
+
+def test_every_catalogue_drug_with_a_modelled_target_acts(erbb, kb) -> None:
+    from herscape.network._perturb import drug_actions
+
+    drugs = [d for d in kb.drugs.values() if not d.is_class]
+    silent = {a.drug for a in drug_actions(drugs, erbb=erbb) if not a.nodes}
+    assert silent <= NO_ACTION, sorted(silent - NO_ACTION)
+
+
 def _si(erbb, inputs, drugs, tumor):
     return model_response(erbb, Perturbation(inputs=inputs), drugs, lineage=[tumor], samples=1500)
 
