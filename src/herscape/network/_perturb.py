@@ -198,6 +198,6 @@ def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel) -> list[DrugAction
     return out
 
 
-def _cite(sources) -> str:
+def _cite(sources: Iterable[SeedRef]) -> str:
     """Seed references as text: ``seed 000:166; seed 002:107``."""
     return "; ".join(f"seed {s.seed}:{s.line}" for s in sources)
