@@ -166,6 +166,9 @@ def test_active_path_ends_at_the_readout_at_stake(erbb) -> None:
     assert wild_type[0] == "CTX_drug" and wild_type[-1] == "Proliferation"
     stem = _si(erbb, {"ERBB2_high": 1, "Stem_high": 1}, ["TZB_drug"], "BRCA").active_path
     assert stem == ("Stem_high", "Stemness", "Proliferation")
+    trastuzumab = _si(erbb, {"ERBB2_high": 1}, ["TZB_drug"], "BRCA").active_path
+    assert trastuzumab[:4] == ("TZB_drug", "TZB_bound", "TZB_block", "HER2_homo")  # partial block
+    assert trastuzumab[-1] == "Proliferation"
     glycolytic = _si(erbb, {"ERBB2_high": 1, "Glycolysis_high": 1}, ["HER2i_drug"], "BRCA").active_path
     assert glycolytic == ("Glycolysis_high", "Metabolic_adapt", "Survival")
 

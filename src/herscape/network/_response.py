@@ -49,6 +49,9 @@ MIN_REFERENCE_DROP = 0.1
 #: near 0.5, so the level is below it).
 ON_LEVEL = 0.35
 
+#: A node the drug lowered by this much (probability) counts as switched off on its chain.
+SWITCHED_OFF = 0.2
+
 #: Trajectories per simulation: the readouts' standard error is then <= 0.01.
 DEFAULT_SAMPLES = 2500
 
@@ -222,7 +225,8 @@ def influence_edges(erbb: ErbbModel) -> dict[str, list[tuple[str, bool]]]:
 
 
 def active_path(erbb: ErbbModel, starts: Sequence[dict[str, float]], treated: Readouts,
-                drug_nodes: Iterable[str]) -> tuple[str, ...]:
+                drug_nodes: Iterable[str], *, untreated: Readouts | None = None,
+                responding: bool | None = None) -> tuple[str, ...]:
     """The chain from an altered or drug-targeted node to a phenotype readout.
 
     A signed search over the rules' influence edges: each step must agree with the treated
@@ -232,12 +236,24 @@ def active_path(erbb: ErbbModel, starts: Sequence[dict[str, float]], treated: Re
     of ``starts`` are tried in order: typically the profile's own alterations, then the rest) and
     ends at Proliferation (or, when only apoptosis is at stake, Survival); otherwise it starts at a
     drug node and ends at the readout the drug switched off, Proliferation preferred.
+
+    ``responding`` (the model verdict is sensitive) picks the direction when given; otherwise the
+    treated readouts decide. Along a drug's chain, a node counts as switched off when the drug
+    lowered it by at least :data:`SWITCHED_OFF` from ``untreated`` (partial blockade, such as
+    trastuzumab's, counts), and only such nodes may be passed OFF.
     """
     edges = influence_edges(erbb)
     names = erbb.curated.readouts
     on = {n for n, p in treated.nodes.items() if p >= ON_LEVEL}
     prolif = names["proliferation"]
     growing = treated.proliferation >= 0.5 or treated.nodes.get("Survival", 0.0) >= 0.5
+    if responding is not None:
+        growing = not responding
+    lowered = None
+    if not growing and untreated is not None:
+        lowered = {n for n, p in treated.nodes.items()
+                   if untreated.nodes.get(n, 0.0) - p >= SWITCHED_OFF}
+        on -= lowered
     # Proliferation first: it is the readout a reader asks about, Survival the fallback when
     # only apoptosis is at stake (proliferation already off, or on whatever the drug does).
     goal_order = [{prolif}, {"Survival"}]
@@ -247,14 +263,16 @@ def active_path(erbb: ErbbModel, starts: Sequence[dict[str, float]], treated: Re
         else [dict.fromkeys(drug_nodes, True)]
     for goals in goal_order:
         for seeds in tiers:
-            path = _signed_search(edges, seeds, on, goals, want_on=growing)
+            path = _signed_search(edges, seeds, on, goals, want_on=growing, lowered=lowered)
             if path:
                 return path
     return ()
 
 
 def _signed_search(edges, seeds: dict[str, bool], on: set[str], goals: set[str], *,
-                   want_on: bool) -> tuple[str, ...]:
+                   want_on: bool, lowered: set[str] | None = None) -> tuple[str, ...]:
+    """Cheapest sign-consistent chain from a seed to a goal; with ``lowered``, a node reached OFF
+    must be one the drug switched off (not one that was off anyway)."""
     heap = [(0, i, s, sign, (s,)) for i, (s, sign) in enumerate(seeds.items())]
     heapq.heapify(heap)
     done: set[tuple[str, bool]] = set()
@@ -269,6 +287,8 @@ def _signed_search(edges, seeds: dict[str, bool], on: set[str], goals: set[str],
         for nxt, positive in edges.get(node, []):
             nsign = sign if positive else not sign
             if (nxt in on) != nsign or (nxt, nsign) in done:
+                continue
+            if lowered is not None and not nsign and nxt not in lowered:
                 continue
             counter += 1
             heapq.heappush(heap, (cost + (1 if positive else 3), counter, nxt, nsign, (*path, nxt)))
@@ -339,7 +359,8 @@ def model_response(
     own = {n: v for n, v in perturbation.inputs.items() if ref.inputs.get(n) != v}
     shared = {n: v for n, v in perturbation.inputs.items() if n not in own}
     context = {n: v for n, v in ctx_inputs.items() if v > 0}
-    path = active_path(erbb, [own, shared, context], treated, drug_nodes)
+    path = active_path(erbb, [own, shared, context], treated, drug_nodes, untreated=untreated,
+                       responding=verdict == "sensitive")
     return Response(
         untreated, treated, ref_u, ref_t, ref.id, ctx_id, si, se, verdict, path, tuple(drug_nodes)
     )
