@@ -38,3 +38,14 @@ def test_profile_mode_bad_inputs(capsys) -> None:
     assert "KRSS" in capsys.readouterr().err
     assert main(["simulate", "--tumor-type", "COADREAD", "--therapy", "nodrugatall"]) == 2
     assert "unknown drug" in capsys.readouterr().err
+
+
+def test_profile_without_a_model_driver_is_flagged(capsys) -> None:
+    rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "trastuzumab-deruxtecan",
+               "--marker", "HER2_IHC=1+"])
+    assert rc == 0
+    assert "does not grow untreated" in " ".join(capsys.readouterr().out.split())
+    rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "trastuzumab-deruxtecan",
+               "--marker", "HER2_IHC=1+", "--marker", "ESR1=positive"])
+    assert rc == 0
+    assert "does not grow untreated" not in " ".join(capsys.readouterr().out.split())

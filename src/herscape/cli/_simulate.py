@@ -303,3 +303,9 @@ def _simulate_profile(
         )
     if out["unmodelled_drugs"]:
         out_console.print(f"  not in the model: {', '.join(out['unmodelled_drugs'])}")
+    if out["untreated"]["growth"] <= 0:
+        out_console.print(
+            "  note: the profile does not grow untreated in the model (none of its drivers is a model"
+            " input, e.g. a breast tumour without amplified HER2 and without ER status), so the"
+            " index says nothing about the therapy.", highlight=False,
+        )
