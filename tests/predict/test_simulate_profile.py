@@ -49,3 +49,10 @@ def test_profile_without_a_model_driver_is_flagged(capsys) -> None:
                "--marker", "HER2_IHC=1+", "--marker", "ESR1=positive"])
     assert rc == 0
     assert "does not grow untreated" not in " ".join(capsys.readouterr().out.split())
+
+
+def test_bad_marker_names_the_marker_field(capsys) -> None:
+    for command in ("simulate", "predict"):
+        assert main([command, "--tumor-type", "BRCA", "--therapy", "trastuzumab",
+                     "--marker", "ESR1=maybe"]) == 2
+        assert "(field 'marker')" in capsys.readouterr().err

@@ -91,7 +91,9 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     if bad and not skip_bad:
         listing = "; ".join(f"{u.input!r}: {u.reason}" for u in bad[:10])
         raise UsageError(f"{len(bad)} input(s) not understood (use --skip-bad to predict without "
-                         f"them): {listing}", field="alteration", value=bad[0].input)
+                         f"them): {listing}",
+                         field="marker" if bad[0].input in (marker or []) else "alteration",
+                         value=bad[0].input)
     if len(profiles) > 1 and fmt in (_Format.html, _Format.pdf, _Format.text):
         ids = ", ".join(p.sample_id for p in profiles[:8])
         raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample "

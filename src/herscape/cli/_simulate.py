@@ -251,7 +251,9 @@ def _simulate_profile(
     if profile.unrecognized:
         bad = "; ".join(f"{u.input!r}: {u.reason}" for u in profile.unrecognized)
         raise UsageError(
-            f"input not understood: {bad}", field="alteration", value=profile.unrecognized[0].input
+            f"input not understood: {bad}",
+            field="marker" if profile.unrecognized[0].input in markers else "alteration",
+            value=profile.unrecognized[0].input,
         )
     summary = simulate_profile(
         profile,
