@@ -23,6 +23,8 @@ def test_every_node_is_described_and_ruled(erbb) -> None:
         assert node.input or node.rule, node.name
         assert node.sources, f"{node.name} names no source"
     assert {"Proliferation", "Apoptosis", "ImmuneKill"} <= set(erbb.curated.readouts.values())
+    for item in (*erbb.curated.contexts, *erbb.curated.references):
+        assert item.sources, f"{item.id} names no source"
 
 
 def test_model_sources_stand_in_the_seeds(erbb) -> None:
