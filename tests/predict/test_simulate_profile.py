@@ -41,14 +41,20 @@ def test_profile_mode_bad_inputs(capsys) -> None:
 
 
 def test_profile_without_a_model_driver_is_flagged(capsys) -> None:
+    """A HER2-low breast tumour without ER status has no driver in the model: simulate says that
+    growth from drivers outside the model was assumed; with ER positive it is not needed."""
+    rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "trastuzumab-deruxtecan",
+               "--marker", "HER2_IHC=1+", "--format", "json"])
+    assert rc == 0
+    assert json.loads(capsys.readouterr().out)["unmodelled_driver"] is True
     rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "trastuzumab-deruxtecan",
                "--marker", "HER2_IHC=1+"])
     assert rc == 0
-    assert "does not grow untreated" in " ".join(capsys.readouterr().out.split())
+    assert "drivers outside the model" in " ".join(capsys.readouterr().out.split())
     rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "trastuzumab-deruxtecan",
                "--marker", "HER2_IHC=1+", "--marker", "ESR1=positive"])
     assert rc == 0
-    assert "does not grow untreated" not in " ".join(capsys.readouterr().out.split())
+    assert "drivers outside the model" not in " ".join(capsys.readouterr().out.split())
 
 
 def test_bad_marker_names_the_marker_field(capsys) -> None:

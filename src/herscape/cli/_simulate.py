@@ -305,9 +305,10 @@ def _simulate_profile(
         )
     if out["unmodelled_drugs"]:
         out_console.print(f"  not in the model: {', '.join(out['unmodelled_drugs'])}")
-    if out["untreated"]["growth"] <= 0:
+    if out["unmodelled_driver"]:
         out_console.print(
-            "  note: the profile does not grow untreated in the model (none of its drivers is a model"
-            " input, e.g. a breast tumour without amplified HER2 and without ER status), so the"
-            " index says nothing about the therapy.", highlight=False,
+            "  note: the profile does not grow untreated in the model (none of its alterations is a"
+            " modelled driver, e.g. a breast tumour without amplified HER2 or ER status), so its"
+            " growth was taken to come from drivers outside the model, which ERBB-directed drugs"
+            " do not reach.", highlight=False,
         )

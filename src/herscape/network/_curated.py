@@ -100,6 +100,9 @@ class CuratedModel(_Strict):
     backbone_nodes: list[str] = Field(default_factory=list, description="drug nodes (cytotoxic "
                                       "backbones) kept in the reference's regimen")
     settings: dict[str, float] = Field(default_factory=dict)
+    unmodelled_driver: str | None = Field(
+        default=None, description="input node switched on for a profile that does not grow "
+        "untreated in the model: its growth comes from drivers outside the model")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)  # identity hash: one loaded model, one cache key
@@ -180,6 +183,8 @@ def _check(curated: CuratedModel, path: Path) -> None:
     refs += [(f"context {c.id}", "contexts", list(c.inputs)) for c in curated.contexts]
     refs += [(f"reference {r.id}", "references", [*r.nodes, *r.inputs]) for r in curated.references]
     refs += [("backbone_nodes", "backbone_nodes", list(curated.backbone_nodes))]
+    if curated.unmodelled_driver is not None:
+        refs += [("unmodelled_driver", "unmodelled_driver", [curated.unmodelled_driver])]
     for who, field, names in refs:
         for name in names:
             if name not in seen:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from herscape.errors import ModelError
 from herscape.knowledge._pattern import Pattern, parse_pattern
@@ -57,10 +57,31 @@ class RuleFile(_Strict):
     rules: list[PerturbationRule]
 
 
+class _Sourced(_Strict):
+    sources: list[SeedRef] = Field(default_factory=list)  # seed passages stating the action
+    unsupported: str | None = None  # why the mapping is made where no seed passage states it
+
+    @model_validator(mode="after")
+    def _traced(self) -> _Sourced:
+        if bool(self.sources) == bool(self.unsupported):
+            raise ValueError("give either sources or unsupported (why no seed passage states it)")
+        return self
+
+
+class NamedAction(_Sourced):
+    acts: list[str]
+
+
+class TargetAction(_Sourced):
+    acts: str
+
+
 class ActionFile(_Strict):
-    drugs: dict[str, list[str]]
-    targets: dict[str, str]
-    classes: dict[str, str]
+    drugs: dict[str, NamedAction]
+    antibody_classes: list[str]
+    antibodies: dict[str, TargetAction]
+    targets: dict[str, TargetAction]
+    classes: dict[str, TargetAction]
 
 
 @dataclass(frozen=True)
@@ -161,33 +182,18 @@ def _actions(path: Path | None = None) -> ActionFile:
     return _read(path or models_dir() / "drug_actions.yaml", ActionFile)
 
 
-def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel) -> list[DrugAction]:
+def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel,
+                 lookup: Callable[[str], object | None] | None = None) -> list[DrugAction]:
     """How each drug (knowledge :class:`~herscape.knowledge.Drug`) acts on the model.
 
-    A drug with no action node (no target in the model) gets an empty ``nodes`` tuple and a
-    ``basis`` that says so; callers report it rather than drop it silently.
+    ``lookup`` finds a catalogue drug by id, so that a mixture or regimen acts as its
+    ``components``. A drug with no action node (no target in the model) gets an empty ``nodes``
+    tuple and a ``basis`` that says so; callers report it rather than drop it silently.
     """
-    table = _actions()
-    inputs = erbb.inputs
     out = []
     for drug in drugs:
-        nodes: list[str] = []
-        basis = ""
-        names = {drug.id, drug.name.lower(), *(s.lower() for s in drug.synonyms)}
-        named = next((table.drugs[n] for n in table.drugs if n in names), None)
-        if named is not None:
-            nodes, basis = list(named), "named"
-        else:
-            for target in drug.targets:
-                node = table.targets.get(target)
-                if node and node not in nodes:
-                    nodes.append(node)
-            basis = f"targets {', '.join(drug.targets)}" if nodes else ""
-            cls_node = table.classes.get(str(drug.drug_class))
-            if cls_node and cls_node not in nodes:
-                nodes.append(cls_node)
-                basis = basis or f"class {drug.drug_class}"
-        unknown = [n for n in nodes if n not in inputs]
+        nodes, basis = _resolve(drug, _actions(), lookup)
+        unknown = [n for n in nodes if n not in erbb.inputs]
         if unknown:
             raise ModelError(
                 f"drug action of {drug.id!r} names unknown model nodes {unknown}",
@@ -196,6 +202,31 @@ def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel) -> list[DrugAction
             )
         out.append(DrugAction(drug.id, tuple(nodes), basis or "no target in the model"))
     return out
+
+
+def _resolve(drug, table: ActionFile, lookup) -> tuple[list[str], str]:
+    names = {drug.id, drug.name.lower(), *(s.lower() for s in drug.synonyms)}
+    named = next((table.drugs[n] for n in table.drugs if n in names), None)
+    if named is not None:
+        return list(named.acts), "named"
+    parts = [lookup(c) for c in drug.components] if lookup else []
+    if parts and all(parts):
+        nodes: list[str] = []
+        for part in parts:
+            nodes += [n for n in _resolve(part, table, lookup)[0] if n not in nodes]
+        return nodes, f"components {', '.join(drug.components)}"
+    antibody = str(drug.drug_class) in table.antibody_classes
+    nodes = []
+    for target in drug.targets:
+        entry = (table.antibodies.get(target) if antibody else None) or table.targets.get(target)
+        if entry and entry.acts not in nodes:
+            nodes.append(entry.acts)
+    basis = f"targets {', '.join(drug.targets)}" if nodes else ""
+    cls = table.classes.get(str(drug.drug_class))
+    if cls and cls.acts not in nodes:
+        nodes.append(cls.acts)
+        basis = basis or f"class {drug.drug_class}"
+    return nodes, basis
 
 
 def _cite(sources: Iterable[SeedRef]) -> str:

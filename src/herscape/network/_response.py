@@ -92,6 +92,9 @@ class Response:
     verdict: str
     active_path: tuple[str, ...]
     drug_nodes: tuple[str, ...]
+    #: True when the profile did not grow untreated in the model, so growth from drivers outside
+    #: the model was assumed (model file, ``unmodelled_driver``)
+    unmodelled_driver: bool = False
 
 
 def select_context(erbb: ErbbModel, lineage: Sequence[str]) -> dict[str, float]:
@@ -324,6 +327,12 @@ def model_response(
     base = {**ctx_inputs, **perturbation.inputs}
     up, down = perturbation.scale_up, perturbation.scale_down
     untreated = _cached_readouts(erbb, _key(base), _key(up), _key(down), samples, seed)
+    driver = erbb.curated.unmodelled_driver
+    assumed = driver is not None and untreated.growth <= 0
+    if assumed:
+        # A tumour that is treated grows; what drives it here is outside the model.
+        base[driver] = 1.0
+        untreated = _cached_readouts(erbb, _key(base), _key(up), _key(down), samples, seed)
     treated = _cached_readouts(erbb, _key({**base, **drugs}), _key(up), _key(down), samples, seed)
     ref = select_reference(erbb, drug_nodes, ctx_id)
     _, ref_ctx = _context(erbb, (ref.tumor_type,))
@@ -362,5 +371,6 @@ def model_response(
     path = active_path(erbb, [own, shared, context], treated, drug_nodes, untreated=untreated,
                        responding=verdict == "sensitive")
     return Response(
-        untreated, treated, ref_u, ref_t, ref.id, ctx_id, si, se, verdict, path, tuple(drug_nodes)
+        untreated, treated, ref_u, ref_t, ref.id, ctx_id, si, se, verdict, path, tuple(drug_nodes),
+        unmodelled_driver=assumed,
     )

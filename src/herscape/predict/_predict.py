@@ -87,7 +87,8 @@ def _default_engine() -> Engine:
 
 @lru_cache(maxsize=4096)
 def _drug_nodes(engine: Engine, drug_id: str) -> tuple[str, ...]:
-    (action,) = drug_actions([engine.kb.drugs[drug_id]], erbb=engine.erbb)
+    (action,) = drug_actions([engine.kb.drugs[drug_id]], erbb=engine.erbb,
+                            lookup=engine.kb.drugs.get)
     return action.nodes
 
 
@@ -247,7 +248,7 @@ def _model_summary(resp: Response, pert: Perturbation, unmodelled: Sequence[str]
         sensitivity_index_se=None if resp.si_se != resp.si_se else round(resp.si_se, 3),
         verdict=resp.verdict, active_path=resp.active_path, drug_nodes=resp.drug_nodes,
         perturbations=tuple({"pattern": p, "why": w, "sources": c} for p, w, c in pert.applied),
-        unmodelled_drugs=tuple(unmodelled),
+        unmodelled_drugs=tuple(unmodelled), unmodelled_driver=resp.unmodelled_driver,
         node_probabilities_untreated={k: round(v, 4) for k, v in resp.untreated.nodes.items()},
         node_probabilities_treated={k: round(v, 4) for k, v in resp.treated.nodes.items()},
     )

@@ -94,6 +94,8 @@ class ModelSummary:
     drug_nodes: tuple[str, ...]
     perturbations: tuple[dict[str, str], ...]
     unmodelled_drugs: tuple[str, ...]
+    #: the profile does not grow untreated in the model, so drivers outside it were assumed
+    unmodelled_driver: bool = False
     node_probabilities_untreated: dict[str, float] = field(default_factory=dict)
     node_probabilities_treated: dict[str, float] = field(default_factory=dict)
 
