@@ -173,6 +173,15 @@ def test_kras_g12c_feedback_contrast(erbb) -> None:
     assert _si(erbb, g12c, ["KRASG12Ci_drug", "PMAB_drug"], "COADREAD").verdict == "sensitive"
 
 
+def test_lung_cancer_has_no_egfr_feedback_escape(erbb) -> None:
+    """In NSCLC, KRAS G12C and BRAF inhibitors alone work (000:128, 000:355): no autocrine EGFR
+    ligands to reactivate, as in melanoma and unlike colorectal cancer."""
+    g12c = {"KRAS_mut": 1, "KRAS_G12C": 1}
+    assert _si(erbb, g12c, ["KRASG12Ci_drug"], "LUAD").verdict == "sensitive"
+    assert _si(erbb, {"BRAF_V600E": 1}, ["BRAFi_drug"], "LUAD").verdict == "sensitive"
+    assert _si(erbb, {"BRAF_V600E": 1}, ["BRAFi_drug"], "COADREAD").verdict == "resistant"
+
+
 def test_t790m_escapes_earlier_egfr_kinase_inhibitors(erbb) -> None:
     """EGFR T790M (001:1137): gefitinib and afatinib fail, a third-generation inhibitor works."""
     t790m = {"AREG": 0, "EREG": 0, "EGFR_kinase_act": 1, "EGFR_T790M": 1}

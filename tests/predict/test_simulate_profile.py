@@ -62,3 +62,14 @@ def test_bad_marker_names_the_marker_field(capsys) -> None:
         assert main([command, "--tumor-type", "BRCA", "--therapy", "trastuzumab",
                      "--marker", "ESR1=maybe"]) == 2
         assert "(field 'marker')" in capsys.readouterr().err
+
+
+def test_drug_actions_name_their_sources(capsys) -> None:
+    """The JSON names, per drug, the nodes it acts through, why, and the seed lines behind it."""
+    rc = main(["simulate", "--tumor-type", "BRCA", "--therapy", "tchp", "--alteration",
+               "HER2 amplified", "--format", "json"])
+    assert rc == 0
+    (action,) = json.loads(capsys.readouterr().out)["drug_actions"]
+    assert action["nodes"] == "Chemo_drug, TZB_drug, PTZ_drug"
+    assert action["basis"].startswith("components")
+    assert "seed 002:40" in action["sources"]

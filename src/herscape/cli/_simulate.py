@@ -299,6 +299,10 @@ def _simulate_profile(
         f"model verdict [bold]{out['verdict']}[/]"
     )
     out_console.print(f"active path: {' → '.join(out['active_path']) or 'none'}")
+    for a in out["drug_actions"]:
+        out_console.print(
+            f"  drug: {a['drug']} → {a['nodes']} ({a['basis']}; {a['sources']})", highlight=False
+        )
     for p in out["perturbations"]:
         out_console.print(
             f"  perturbation: {p['pattern']} — {p['why']} ({p['sources']})", highlight=False

@@ -106,11 +106,13 @@ class Perturbation:
 
 @dataclass(frozen=True)
 class DrugAction:
-    """How one drug acts on the model: its action nodes and why (name, target or class)."""
+    """How one drug acts on the model: its action nodes, why (name, components, target or
+    class), and the seed passages behind the entries used (``seed 001:17; ...``)."""
 
     drug: str
     nodes: tuple[str, ...]
     basis: str
+    sources: str = ""
 
 
 def _read(path: Path, model: type[BaseModel]) -> BaseModel:
@@ -192,7 +194,7 @@ def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel,
     """
     out = []
     for drug in drugs:
-        nodes, basis = _resolve(drug, _actions(), lookup)
+        nodes, basis, used = _resolve(drug, _actions(), lookup)
         unknown = [n for n in nodes if n not in erbb.inputs]
         if unknown:
             raise ModelError(
@@ -200,33 +202,41 @@ def drug_actions(drugs: Iterable[object], *, erbb: ErbbModel,
                 field="drug_actions",
                 value=drug.id,
             )
-        out.append(DrugAction(drug.id, tuple(nodes), basis or "no target in the model"))
+        cites = dict.fromkeys(_cite(e.sources) if e.sources else "not stated in the seeds"
+                              for e in used)
+        out.append(DrugAction(drug.id, tuple(nodes), basis or "no target in the model",
+                              "; ".join(cites)))
     return out
 
 
-def _resolve(drug, table: ActionFile, lookup) -> tuple[list[str], str]:
+def _resolve(drug, table: ActionFile, lookup) -> tuple[list[str], str, list[_Sourced]]:
+    """Action nodes, basis and the file entries used, by the order in drug_actions.yaml."""
     names = {drug.id, drug.name.lower(), *(s.lower() for s in drug.synonyms)}
     named = next((table.drugs[n] for n in table.drugs if n in names), None)
     if named is not None:
-        return list(named.acts), "named"
+        return list(named.acts), "named", [named]
     parts = [lookup(c) for c in drug.components] if lookup else []
+    nodes: list[str] = []
+    used: list[_Sourced] = []
     if parts and all(parts):
-        nodes: list[str] = []
         for part in parts:
-            nodes += [n for n in _resolve(part, table, lookup)[0] if n not in nodes]
-        return nodes, f"components {', '.join(drug.components)}"
+            part_nodes, _, part_used = _resolve(part, table, lookup)
+            nodes += [n for n in part_nodes if n not in nodes]
+            used += part_used
+        return nodes, f"components {', '.join(drug.components)}", used
     antibody = str(drug.drug_class) in table.antibody_classes
-    nodes = []
     for target in drug.targets:
         entry = (table.antibodies.get(target) if antibody else None) or table.targets.get(target)
         if entry and entry.acts not in nodes:
             nodes.append(entry.acts)
+            used.append(entry)
     basis = f"targets {', '.join(drug.targets)}" if nodes else ""
     cls = table.classes.get(str(drug.drug_class))
     if cls and cls.acts not in nodes:
         nodes.append(cls.acts)
+        used.append(cls)
         basis = basis or f"class {drug.drug_class}"
-    return nodes, basis
+    return nodes, basis, used
 
 
 def _cite(sources: Iterable[SeedRef]) -> str:

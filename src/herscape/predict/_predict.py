@@ -23,7 +23,13 @@ from herscape.knowledge._match import Matcher
 from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms, parse_pattern
 from herscape.knowledge._store import data_hash, kb_from_store
 from herscape.network._curated import ErbbModel, load_erbb_model
-from herscape.network._perturb import Perturbation, drug_actions, load_rules, perturbation_for
+from herscape.network._perturb import (
+    DrugAction,
+    Perturbation,
+    drug_actions,
+    load_rules,
+    perturbation_for,
+)
 from herscape.network._response import (
     DEFAULT_SAMPLES,
     Response,
@@ -70,7 +76,11 @@ class Engine:
         return _default_engine()
 
     def drug_nodes(self, drug_id: str) -> tuple[str, ...]:
-        return _drug_nodes(self, drug_id)
+        return _drug_action(self, drug_id).nodes
+
+    def drug_action(self, drug_id: str) -> DrugAction:
+        """How a catalogue drug acts on the ERBB model (nodes, basis, seed sources)."""
+        return _drug_action(self, drug_id)
 
     def addons(self) -> list[tuple[str, str]]:
         """One representative catalogue drug per model action node: (drug id, node)."""
@@ -86,10 +96,10 @@ def _default_engine() -> Engine:
 
 
 @lru_cache(maxsize=4096)
-def _drug_nodes(engine: Engine, drug_id: str) -> tuple[str, ...]:
+def _drug_action(engine: Engine, drug_id: str) -> DrugAction:
     (action,) = drug_actions([engine.kb.drugs[drug_id]], erbb=engine.erbb,
                             lookup=engine.kb.drugs.get)
-    return action.nodes
+    return action
 
 
 @lru_cache(maxsize=4)
@@ -238,8 +248,10 @@ def _shares_family(kb: KnowledgeBase, a, b) -> bool:
     return bool(fa & {drug_family(kb.drugs[d]) for d in b})
 
 
-def _model_summary(resp: Response, pert: Perturbation, unmodelled: Sequence[str]) -> ModelSummary:
+def _model_summary(engine: Engine, planned: Regimen, resp: Response, pert: Perturbation,
+                   unmodelled: Sequence[str]) -> ModelSummary:
     si = resp.sensitivity_index
+    actions = [engine.drug_action(d) for d in sorted(planned.drugs)]
     return ModelSummary(
         untreated=resp.untreated.as_dict(), treated=resp.treated.as_dict(),
         reference=resp.reference, reference_untreated=resp.reference_untreated.as_dict(),
@@ -249,6 +261,8 @@ def _model_summary(resp: Response, pert: Perturbation, unmodelled: Sequence[str]
         verdict=resp.verdict, active_path=resp.active_path, drug_nodes=resp.drug_nodes,
         perturbations=tuple({"pattern": p, "why": w, "sources": c} for p, w, c in pert.applied),
         unmodelled_drugs=tuple(unmodelled), unmodelled_driver=resp.unmodelled_driver,
+        drug_actions=tuple({"drug": engine.kb.drugs[a.drug].name, "nodes": ", ".join(a.nodes),
+                            "basis": a.basis, "sources": a.sources} for a in actions if a.nodes),
         node_probabilities_untreated={k: round(v, 4) for k, v in resp.untreated.nodes.items()},
         node_probabilities_treated={k: round(v, 4) for k, v in resp.treated.nodes.items()},
     )
@@ -311,7 +325,7 @@ def simulate_profile(profile: Profile, therapy: str, *, engine: Engine | None = 
         msg = (f"no drug of {therapy!r} acts on the ERBB model ({', '.join(unmodelled)}); "
                "see src/herscape/network/models/drug_actions.yaml")
         raise UsageError(msg, field="therapy", value=therapy)
-    return _model_summary(resp, pert, unmodelled)
+    return _model_summary(engine, planned, resp, pert, unmodelled)
 
 
 def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, screen: str = "default",
@@ -386,7 +400,7 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
         verdict=verdict.verdict, confidence=verdict.confidence, basis=verdict.basis,
         summary=_summary(verdict, names, evidence, mechanisms, strategies),
         evidence=tuple(evidence), mechanisms=mechanisms,
-        model=_model_summary(resp, pert, unmodelled) if resp else None,
+        model=_model_summary(engine, planned, resp, pert, unmodelled) if resp else None,
         strategies=strategies,
         unrecognized=tuple(u.to_dict() for u in profile.unrecognized),
         provenance={

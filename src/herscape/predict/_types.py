@@ -96,6 +96,8 @@ class ModelSummary:
     unmodelled_drugs: tuple[str, ...]
     #: the profile does not grow untreated in the model, so drivers outside it were assumed
     unmodelled_driver: bool = False
+    #: per drug of the regimen: drug, nodes, basis and the seed sources of its action
+    drug_actions: tuple[dict[str, str], ...] = ()
     node_probabilities_untreated: dict[str, float] = field(default_factory=dict)
     node_probabilities_treated: dict[str, float] = field(default_factory=dict)
 

@@ -231,6 +231,13 @@ def _model(pred: Mapping[str, Any]) -> str:
         "<th>reference untreated</th><th>reference treated</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>",
     ]
+    acts = "".join(
+        f"<li>{_e(a.get('drug', ''))} → <code>{_e(a.get('nodes', ''))}</code> ({_e(a.get('basis', ''))})"
+        f" <span class=\"source\">({_e(a.get('sources', ''))})</span></li>"
+        for a in model.get("drug_actions") or []
+    )
+    if acts:
+        out.append(f"<h3>How the drugs act in the model</h3><ul>{acts}</ul>")
     if perts:
         out.append(f"<h3>Alterations applied to the model</h3><ul>{perts}</ul>")
     changes = node_changes(model)
