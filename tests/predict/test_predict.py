@@ -113,3 +113,13 @@ def test_unknown_tumor_type(engine) -> None:
 def test_synonyms_resolve(run) -> None:
     a = run(["KRAS G12D"], "COADREAD", "Erbitux")
     assert a.query["regimen"] == ["cetuximab"]
+
+
+def test_evidence_for_benefit_does_not_cover_an_alteration_it_did_not_consider(run) -> None:
+    """Level-B evidence that ERBB2-amplified CRC benefits from trastuzumab + pertuzumab does not
+    cover a KRAS G12D tumour: the model finds KRAS keeps growth on, and says so (rule 6)."""
+    wild = run(["ERBB2 amplification"], "COADREAD", "trastuzumab+pertuzumab")
+    assert wild.verdict == "sensitive" and wild.basis == "clinical evidence"
+    kras = run(["ERBB2 amplification", "KRAS G12D"], "COADREAD", "trastuzumab+pertuzumab")
+    assert kras.verdict == "resistant" and kras.basis == "model inference"
+    assert "KRAS G12D" in kras.summary

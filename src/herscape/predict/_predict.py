@@ -299,12 +299,36 @@ def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> s
 
 def _model_part(engine: Engine, profile: Profile, planned: Regimen, lineage: tuple[str, ...], *,
                 samples: int, seed: int) -> tuple[Perturbation, list[str], list[str], Response | None]:
-    pert = perturbation_for(lambda p: engine.evaluator.holds(p, profile))
+    pert = _perturbation(engine, profile)
     nodes = sorted({n for d in planned.drugs for n in engine.drug_nodes(d)})
     unmodelled = sorted(engine.kb.drugs[d].name for d in planned.drugs if not engine.drug_nodes(d))
     resp = model_response(engine.erbb, pert, nodes, lineage=lineage, samples=samples, seed=seed) \
         if nodes else None
     return pert, nodes, unmodelled, resp
+
+
+def _perturbation(engine: Engine, profile: Profile) -> Perturbation:
+    return perturbation_for(lambda p: engine.evaluator.holds(p, profile))
+
+
+def _unaddressed(engine: Engine, profile: Profile, matched: set[str], pert: Perturbation,
+                 nodes: list[str], lineage: tuple[str, ...], *, samples: int,
+                 seed: int) -> tuple[str, ...]:
+    """The profile's alterations outside ``matched`` (the features the evidence for benefit
+    matched) that make the model's verdict resistant: without them the model does not say so."""
+    extra = [f for f in profile.features if str(f) not in matched]
+    if not matched or not extra:
+        return ()
+    core = replace(profile, features=tuple(f for f in profile.features if str(f) in matched))
+    core_pert = _perturbation(engine, core)
+    if core_pert.applied == pert.applied:
+        return ()
+    resp = model_response(engine.erbb, core_pert, nodes, lineage=lineage, samples=samples, seed=seed)
+    if resp.verdict == "resistant":
+        return ()
+    return tuple(str(f) for f in extra
+                 if _perturbation(engine, replace(core, features=(*core.features, f))).applied
+                 != core_pert.applied)
 
 
 def simulate_profile(profile: Profile, therapy: str, *, engine: Engine | None = None,
@@ -369,6 +393,13 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
     pert, nodes, unmodelled, resp = _model_part(engine, profile, planned, lineage,
                                                 samples=samples, seed=seed)
     verdict = decide(evidence, resp.verdict if resp else None)
+    if resp is not None and resp.verdict == "resistant" and verdict.verdict == "sensitive":
+        matched = {f for e in evidence if e.record_id in verdict.counted
+                   and e.effect == "sensitivity" for f in e.matched_features}
+        unaddressed = _unaddressed(engine, profile, matched, pert, nodes, lineage,
+                                   samples=samples, seed=seed)
+        if unaddressed:
+            verdict = decide(evidence, resp.verdict, unaddressed)
     evidence = sorted(
         (replace(e, counted=e.record_id in verdict.counted) for e in evidence),
         key=lambda e: (not e.counted, e.level, e.record_id),

@@ -13,6 +13,10 @@ Rules, in order:
 4. The side with the better evidence level wins; equal best levels on both sides is a conflict,
    shown as such; the model then breaks the tie if it agrees with one side.
 5. With no evidence, the model's verdict stands, as model inference, with limited confidence.
+6. Evidence for benefit below level A does not cover alterations it did not consider: when the
+   model finds the tumour resistant because of alterations outside that evidence (``unaddressed``:
+   without them the model agrees with the evidence), the model's verdict stands, as model
+   inference.
 """
 
 from __future__ import annotations
@@ -61,8 +65,13 @@ def _pool(evidence: Sequence[EvidenceItem]) -> list[EvidenceItem]:
     return specific or tier
 
 
-def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None) -> Verdict:
-    """The verdict for the query from its evidence and the model's own verdict."""
+def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
+           unaddressed: Sequence[str] = ()) -> Verdict:
+    """The verdict for the query from its evidence and the model's own verdict.
+
+    ``unaddressed`` names the profile's alterations outside the evidence for benefit that make the
+    model's verdict resistant (rule 6).
+    """
     pool = _pool(evidence)
     res = [e for e in pool if e.effect in _RESIST]
     reduced = [e for e in pool if e.effect == "reduced_benefit"]
@@ -87,6 +96,10 @@ def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None) -> Verdi
     if res and not sens:
         return finish("resistant", _best(res + reduced), "resistance evidence, none for benefit")
     if sens and not res:
+        if unaddressed and model_verdict == "resistant" and best_s != "A":
+            return Verdict("resistant", 0.45, "model inference", counted,
+                           f"level {best_s} evidence for benefit did not consider "
+                           f"{', '.join(unaddressed)}, which keeps growth on in the network model")
         if reduced:
             return finish("sensitive", best_s, "benefit expected, but reduced by some markers", 0.15)
         return finish("sensitive", best_s, "evidence for benefit, none for resistance")
