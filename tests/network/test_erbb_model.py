@@ -259,3 +259,13 @@ def test_growth_from_outside_the_model_when_no_modelled_driver(erbb) -> None:
     assert _si(erbb, {}, ["EGFRi_drug", "HER2i_drug"], "BRCA").verdict == "resistant"
     assert _si(erbb, {}, ["Chemo_drug"], "BRCA").treated.apoptosis > 0.2
     assert not _si(erbb, {"ERBB2_high": 1}, ["TZB_drug"], "BRCA").unmodelled_driver
+
+
+def test_egfr_kinase_mutations_matter_in_lung_not_in_colorectal_cancer(erbb) -> None:
+    """Activating EGFR kinase-domain mutations drive NSCLC and predict EGFR kinase-inhibitor
+    response (001:99, 001:67); in CRC they are not associated with antibody response (001:74)."""
+    mut = {"EGFR_kinase_mut": 1}
+    assert _si(erbb, mut, ["CTX_drug"], "COADREAD").verdict == "sensitive"
+    lung = _si(erbb, mut, ["EGFRi_drug"], "LUAD")
+    assert lung.verdict == "sensitive" and not lung.unmodelled_driver
+    assert _si(erbb, {"EGFR_kinase_act": 1}, ["CTX_drug"], "COADREAD").verdict == "resistant"  # V843I
