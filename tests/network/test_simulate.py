@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -224,3 +225,19 @@ def test_model_settings_are_the_defaults():
     assert r.settings["sample_count"] == 100
     assert r.settings["seed"] == 3
     assert len(r.nodes_trajectory) == 4
+
+
+def test_reused_rate_tables_follow_parameters_and_nodes():
+    """Runs that differ only in initial states reuse the rate tables; a change of parameter or
+    of node rules builds new ones, so results never come from a stale table."""
+    from herscape.network._compile import compile_model
+
+    m = Model(nodes=(Node("A", logic=Var("B"), rate_up=Param("$k")), Node("B", logic=Var("B"))),
+              parameters={"$k": 1.0}, initial={"A": 0.0, "B": 1.0})
+    first = compile_model(m)
+    again = compile_model(replace(m, initial={"A": 1.0, "B": 1.0}))
+    assert again.tab is first.tab
+    faster = compile_model(replace(m, parameters={"$k": 3.0}))
+    assert faster.tab is not first.tab and faster.tab.max() == 3.0
+    rewired = compile_model(replace(m, nodes=(Node("A", logic=Not(Var("B"))), m.nodes[1])))
+    assert not np.array_equal(rewired.tab, first.tab)

@@ -185,8 +185,27 @@ def _node_table(model: Model, i: int, variables: list[int]) -> np.ndarray:
     return table
 
 
+#: Rate tables of recent models, keyed by the identity of their node objects and their
+#: parameters: runs that differ only in initial states (a regimen's held inputs) share the
+#: nodes and reuse the tables. Each entry keeps its nodes alive, so their ids stay unique.
+_RATE_CACHE: dict[tuple, tuple[tuple, tuple[np.ndarray, ...]]] = {}
+_RATE_CACHE_MAX = 32
+
+
 def _rate_tables(model: Model) -> tuple[np.ndarray, ...]:
-    """Variables, tables and dependents of every node."""
+    """Variables, tables and dependents of every node (the arrays are shared: read-only)."""
+    key = (tuple(map(id, model.nodes)), tuple(sorted(model.parameters.items())))
+    hit = _RATE_CACHE.get(key)
+    if hit is not None:
+        return hit[1]
+    tables = _build_rate_tables(model)
+    if len(_RATE_CACHE) >= _RATE_CACHE_MAX:
+        _RATE_CACHE.clear()
+    _RATE_CACHE[key] = (tuple(model.nodes), tables)
+    return tables
+
+
+def _build_rate_tables(model: Model) -> tuple[np.ndarray, ...]:
     position = {name: i for i, name in enumerate(model.node_names)}
     var_lists: list[list[int]] = []
     for i, node in enumerate(model.nodes):
