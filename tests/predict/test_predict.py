@@ -123,3 +123,13 @@ def test_evidence_for_benefit_does_not_cover_an_alteration_it_did_not_consider(r
     kras = run(["ERBB2 amplification", "KRAS G12D"], "COADREAD", "trastuzumab+pertuzumab")
     assert kras.verdict == "resistant" and kras.basis == "model inference"
     assert "KRAS G12D" in kras.summary
+
+
+def test_screened_add_ons_that_change_nothing_are_not_listed(run) -> None:
+    """A model-screened add-on must raise the plan's index: a β-agonist added to cetuximab in
+    RAS wild-type CRC (index 1.0 either way) is not offered as a strategy."""
+    pred = run(WT_CRC, "COADREAD", "cetuximab")
+    plan = pred.model.sensitivity_index
+    screened = [s for s in pred.strategies if s.origin == "screen"]
+    assert all(s.sensitivity_index >= plan + 0.05 for s in screened)
+    assert not any("isoprenaline" in s.regimen for s in pred.strategies)

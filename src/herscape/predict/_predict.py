@@ -418,7 +418,8 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
     _simulate_candidates(engine, cands, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
                          progress=progress)
     th = engine.erbb.curated.thresholds
-    strategies = rank(cands, kb, sensitive_at=th.sensitive if th else 0.7, planned=planned)
+    strategies = rank(cands, kb, sensitive_at=th.sensitive if th else 0.7, planned=planned,
+                      plan_si=resp.sensitivity_index if resp else None)
     names = " + ".join(kb.drugs[d].name for d in sorted(planned.drugs))
     model_hash = hashlib.sha256(engine.erbb.path.read_bytes()).hexdigest()[:12]
     return Prediction(

@@ -148,9 +148,17 @@ def _key(c: Candidate, recommended: bool):
             not c.approved, _LEVEL_RANK[c.level], -round(si, 2), len(c.regimen), str(c.regimen))
 
 
+#: An add-on found only by the model screen must raise the index by this much over the plan.
+MIN_ADDON_GAIN = 0.05
+
+
 def rank(cands: Sequence[Candidate], kb: KnowledgeBase, *, sensitive_at: float,
-         planned: Regimen) -> tuple[StrategyResult, ...]:
-    """Rank candidates into :class:`StrategyResult` (duplicate regimens merged, best kept)."""
+         planned: Regimen, plan_si: float | None = None) -> tuple[StrategyResult, ...]:
+    """Rank candidates into :class:`StrategyResult` (duplicate regimens merged, best kept).
+
+    ``plan_si`` is the planned regimen's sensitivity index: a screened add-on that does not
+    raise it by :data:`MIN_ADDON_GAIN` changes nothing and is not listed.
+    """
     best: dict[frozenset[str], Candidate] = {}
     negatives: list[Candidate] = []
     for c in cands:
@@ -170,6 +178,9 @@ def rank(cands: Sequence[Candidate], kb: KnowledgeBase, *, sensitive_at: float,
         ok_model = c.si is not None and c.si == c.si and c.si >= sensitive_at
         if c.origin != "knowledge" and not ok_model:
             continue  # model-only candidates are listed only when the model predicts benefit
+        if c.origin == "screen" and plan_si is not None and plan_si == plan_si \
+                and c.si < plan_si + MIN_ADDON_GAIN:
+            continue  # the add-on changes nothing the model can see
         reason = None
         if c.origin == "knowledge" and c.level == "E" and c.model_verdict == "resistant":
             reason = (f"inferential evidence only, and the network model predicts no benefit "
