@@ -211,3 +211,22 @@ def test_cli_convert_and_info(tmp_path, capsys):
     assert info["parameters"]["u_Migration"] == 1.0
     assert main(["model", "info", str(src)]) == 0
     assert "ECMicroenv" in capsys.readouterr().out
+
+
+def test_cli_exports_the_erbb_model(tmp_path, capsys):
+    """`herscape model convert erbb OUT` writes the shipped ERBB model as MaBoSS, .bnet and
+    SBML-qual with the engine's writers; the MaBoSS export reads back with the same nodes."""
+    from herscape.network import read_model
+    from herscape.network._curated import load_erbb_model
+
+    names = load_erbb_model().model.node_names
+    for suffix in (".bnd", ".bnet", ".sbml"):
+        out = tmp_path / f"erbb{suffix}"
+        assert main(["model", "convert", "erbb", str(out)]) == 0
+        assert out.exists()
+    assert read_model(tmp_path / "erbb.bnd").node_names == names
+    capsys.readouterr()
+    assert main(["model", "info", "erbb", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["node_count"] == len(names)
+    assert main(["model", "convert", "erbb", str(tmp_path / "erbb.yaml")]) == 2
+    assert "extension must be one of" in capsys.readouterr().err

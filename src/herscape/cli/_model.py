@@ -13,6 +13,7 @@ from rich.table import Table
 from herscape.cli import app, out_console
 from herscape.errors import UsageError
 from herscape.network import Model, fixpoints, read_model, write_model
+from herscape.network._curated import models_dir
 from herscape.network._model import expr_params
 
 model_app = typer.Typer(
@@ -21,7 +22,8 @@ model_app = typer.Typer(
 )
 app.add_typer(model_app, name="model")
 
-_MODEL_HELP = "model file: X.bnd [X.cfg ...], X.bnet, or SBML-qual X.sbml/X.xml"
+_MODEL_HELP = ("model file: X.bnd [X.cfg ...], X.bnet, SBML-qual X.sbml/X.xml, a curated X.yaml, "
+               "or 'erbb' for herscape's ERBB resistance model")
 
 
 class _Format(StrEnum):
@@ -37,8 +39,10 @@ class _Method(StrEnum):
 
 
 def _load(paths: list[Path]) -> Model:
-    """Read ``X.bnd [X.cfg ...]`` or a single other model file."""
+    """Read ``X.bnd [X.cfg ...]``, a single other model file, or ``erbb`` (the shipped model)."""
     first, rest = paths[0], paths[1:]
+    if str(first) == "erbb" and not first.exists():
+        first = models_dir() / "erbb_resistance.yaml"
     bad = [str(p) for p in rest if p.suffix.lower() != ".cfg"]
     if bad:
         msg = f"only .cfg files may follow the model file, got {bad!r}"

@@ -6,6 +6,7 @@ extension                 format
 ``.bnd`` (+ ``.cfg``)     MaBoSS (:func:`read_maboss` / :func:`write_maboss`)
 ``.bnet``                 Boolean network (:func:`read_bnet` / :func:`write_bnet`)
 ``.sbml``, ``.xml``       SBML-qual (:func:`read_sbml` / :func:`write_sbml`)
+``.yaml``, ``.yml``       herscape curated model, read only (``load_erbb_model``)
 ========================  ============================================================
 """
 
@@ -24,12 +25,14 @@ __all__ = ["MODEL_EXTENSIONS", "read_model", "write_model"]
 
 #: File extensions :func:`read_model` and :func:`write_model` understand.
 MODEL_EXTENSIONS = (".bnd", ".bnet", ".sbml", ".xml")
+#: Curated model files (the ERBB model's format), which :func:`read_model` also reads.
+CURATED_EXTENSIONS = (".yaml", ".yml")
 
 
-def _kind(path: Path) -> str:
+def _kind(path: Path, allowed: Sequence[str] = MODEL_EXTENSIONS) -> str:
     suffix = path.suffix.lower()
-    if suffix not in MODEL_EXTENSIONS:
-        msg = f"cannot tell the model format of {str(path)!r}: the extension must be one of {list(MODEL_EXTENSIONS)}"
+    if suffix not in allowed:
+        msg = f"cannot tell the model format of {str(path)!r}: the extension must be one of {list(allowed)}"
         raise ModelError(msg, source=str(path), value=suffix)
     return suffix
 
@@ -40,7 +43,8 @@ def read_model(path: str | os.PathLike[str], cfg: Sequence[str | os.PathLike[str
     Parameters
     ----------
     path
-        A ``.bnd``, ``.bnet``, ``.sbml`` or ``.xml`` file.
+        A ``.bnd``, ``.bnet``, ``.sbml`` or ``.xml`` file, or a curated ``.yaml`` model (such
+        as the shipped ERBB model), compiled as herscape simulates it.
     cfg
         ``.cfg`` files for a ``.bnd`` model (default: the one beside it, if any).
 
@@ -50,7 +54,7 @@ def read_model(path: str | os.PathLike[str], cfg: Sequence[str | os.PathLike[str
         On an unknown extension, ``cfg`` given for a non-MaBoSS model, or a bad file.
     """
     p = Path(path)
-    kind = _kind(p)
+    kind = _kind(p, (*MODEL_EXTENSIONS, *CURATED_EXTENSIONS))
     if cfg and kind != ".bnd":
         msg = f".cfg files only go with a .bnd model, not {str(p)!r}"
         raise ModelError(msg, source=str(p))
@@ -58,6 +62,10 @@ def read_model(path: str | os.PathLike[str], cfg: Sequence[str | os.PathLike[str
         return read_maboss(p, list(cfg) or None)
     if kind == ".bnet":
         return read_bnet(p)
+    if kind in CURATED_EXTENSIONS:
+        from herscape.network._curated import load_erbb_model  # the curated module imports this one
+
+        return load_erbb_model(p).model
     from herscape.network._sbml import read_sbml  # libsbml loads only when SBML is used
 
     return read_sbml(p)
