@@ -56,3 +56,20 @@ def test_prediction_object_renders():
     profile = profile_from_strings(["BRAF V600E"], tumor_type="COADREAD", sample_id="obj")
     pred = predict(profile, "cetuximab", samples=200, screen="none")
     assert render_html(pred) == render_html(pred.to_dict())
+
+
+def test_drug_actions_and_assumed_driver_are_reported():
+    """The HTML and PDF name each drug's action nodes with their seed sources, and say when the
+    model assumed growth from drivers outside it (a HER2-low breast tumour, ER unknown)."""
+    from herscape.predict import predict
+    from herscape.profile import profile_from_strings
+    from herscape.report._common import UNMODELLED_DRIVER_NOTE
+
+    profile = profile_from_strings([], markers=["HER2_IHC=1+"], tumor_type="BRCA", sample_id="low")
+    pred = predict(profile, "trastuzumab-deruxtecan", samples=300, screen="none").to_dict()
+    assert pred["model"]["unmodelled_driver"] is True
+    page = render_html(pred)
+    assert UNMODELLED_DRIVER_NOTE.replace("'", "&#x27;") in page
+    assert "How the drugs act in the model" in page and "seed 002:133" in page
+    assert parse_page(page).errors == []
+    assert render_pdf(pred).startswith(b"%PDF-")

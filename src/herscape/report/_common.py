@@ -15,6 +15,7 @@ from typing import Any
 from herscape.errors import ReportError
 
 __all__ = [
+    "UNMODELLED_DRIVER_NOTE",
     "VERDICT_COLOURS",
     "hex_colour",
     "ramp",
@@ -31,6 +32,11 @@ __all__ = [
     "references",
     "regimen_name",
 ]
+
+#: Said when the model assumed growth from drivers outside it (``model.unmodelled_driver``).
+UNMODELLED_DRIVER_NOTE = ("None of the profile's alterations drives growth in the model, so its "
+                          "growth was taken to come from drivers outside the model, which "
+                          "ERBB-directed drugs do not reach.")
 
 #: Banner colour (background, foreground) of each verdict; also used by the PDF.
 VERDICT_COLOURS: dict[str, tuple[str, str]] = {

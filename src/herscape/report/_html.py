@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from herscape.report._common import (
+    UNMODELLED_DRIVER_NOTE,
     as_prediction,
     citation_url,
     effect_label,
@@ -255,9 +256,7 @@ def _model(pred: Mapping[str, Any]) -> str:
     if unmodelled:
         out.append(f"<p>Not modelled (no network action): {_e(', '.join(unmodelled))}.</p>")
     if model.get("unmodelled_driver"):
-        out.append("<p>None of the profile's alterations drives growth in the model, so its growth"
-                   " was taken to come from drivers outside the model, which ERBB-directed drugs"
-                   " do not reach.</p>")
+        out.append(f"<p>{_e(UNMODELLED_DRIVER_NOTE)}</p>")
     out.append("</section>")
     return "".join(out)
 

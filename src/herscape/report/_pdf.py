@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from herscape.report._common import (
+    UNMODELLED_DRIVER_NOTE,
     VERDICT_COLOURS,
     as_prediction,
     citation_url,
@@ -276,9 +277,14 @@ def _model(doc: _Doc, pred: Mapping[str, Any]) -> None:
               [[label, *(fmt_num(v) for v in vals)] for label, vals in readout_rows(model)],
               (40, 30, 30, 40, 40))
     _bar_chart(doc, model)
+    for a in model.get("drug_actions") or []:
+        doc.para(f"Drug action: {a.get('drug', '')} -> {a.get('nodes', '')} ({a.get('basis', '')};"
+                 f" {a.get('sources', '')})", size=8)
     for p in model.get("perturbations") or []:
         doc.para(f"Alteration applied: {p.get('pattern', '')} - {p.get('why', '')}"
                  f" ({p.get('sources', '')})", size=8)
+    if model.get("unmodelled_driver"):
+        doc.para(UNMODELLED_DRIVER_NOTE, size=8)
 
 
 def _si_chart(doc: _Doc, pred: Mapping[str, Any]) -> None:
