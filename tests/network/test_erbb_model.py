@@ -269,3 +269,14 @@ def test_egfr_kinase_mutations_matter_in_lung_not_in_colorectal_cancer(erbb) -> 
     lung = _si(erbb, mut, ["EGFRi_drug"], "LUAD")
     assert lung.verdict == "sensitive" and not lung.unmodelled_driver
     assert _si(erbb, {"EGFR_kinase_act": 1}, ["CTX_drug"], "COADREAD").verdict == "resistant"  # V843I
+
+
+def test_metabolic_inhibitors_act_where_cells_depend_on_the_pathway(erbb) -> None:
+    """Glycolysis and ATP-synthase inhibitors cause energy stress (AMPK) only in cells that rely
+    on that pathway (002:98, 000:174); metformin also in KRAS-mutant cells (000:176)."""
+    def ampk(inputs, drug):
+        return _si(erbb, inputs, [drug], "COADREAD").treated.nodes["AMPK"]
+
+    assert ampk({}, "GLYi_drug") < 0.05 and ampk({"Glycolysis_high": 1}, "GLYi_drug") > 0.95
+    assert ampk({}, "OXPHOSi_drug") < 0.05 and ampk({"OXPHOS_high": 1}, "OXPHOSi_drug") > 0.95
+    assert ampk({"KRAS_mut": 1}, "OXPHOSi_drug") > 0.95
