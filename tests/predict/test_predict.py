@@ -69,8 +69,13 @@ def test_without_prior_therapy_timing_is_not_acquired(run) -> None:
 
 
 def test_panitumumab_works_on_s492r(run) -> None:
+    """S492R defeats cetuximab; the report that panitumumab still works on it (seed 001, level C)
+    is the contrast, not a generic 'EGFR-targeted drug' claim, and outranks seed 000's grouped
+    sentence (level D)."""
     pred = run(["EGFR S492R", *WT_CRC], "COADREAD", "panitumumab")
     assert pred.model.verdict == "sensitive"
+    assert pred.verdict == "sensitive" and pred.basis == "clinical evidence"
+    assert run(["EGFR S492R", *WT_CRC], "COADREAD", "cetuximab").verdict == "resistant"
 
 
 def test_negative_evidence_is_not_recommended(run) -> None:

@@ -147,23 +147,33 @@ def _feature_genes(kb: KnowledgeBase, features) -> set[str]:
 def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
     """Assertions that apply to the plan. Benefit evidence matched only through the plan's own
     targets (ERBB2 amplification for trastuzumab) states why the drug is given; like evidence
-    matched only through absences, it is not "specific" and yields to evidence about modifiers."""
+    matched only through absences, it is not "specific" and yields to evidence about modifiers,
+    unless the same alteration defeats the plan or a drug of its class (then it is the contrast:
+    panitumumab still binds EGFR S492R, which defeats cetuximab)."""
     kb = engine.kb
     targets = {t for d in planned.drugs for t in kb.drugs[d].targets}
-    out = []
+    relevant = []
     for m in matches:
         if m.record_type != "assertion":
             continue
         a = kb.assertions[m.record_id]
         rel = relevance(kb.regimen(a.therapy), planned, kb)
-        if rel is None:
-            continue
+        if rel is not None:
+            relevant.append((m, a, rel))
+    # Alterations that defeat the plan or a drug of its class: benefit evidence on the same
+    # alteration is the contrast (panitumumab still binds EGFR S492R), not why the drug is given.
+    defeating = {frozenset(m.matched_features) for m, a, _ in relevant
+                 if str(a.effect) == "resistance" and m.matched_features}
+    out = []
+    for m, a, rel in relevant:
         out.append(EvidenceItem(
             record_id=a.id, biomarker=a.biomarker, therapy=a.therapy, tumor_type=a.tumor_type,
             effect=str(a.effect), direction=a.direction, level=str(a.level), relevance=rel,
             strength=m.strength,
-            specific=bool(m.matched_features) and not (
-                str(a.effect) == "sensitivity" and _feature_genes(kb, m.matched_features) <= targets),
+            specific=bool(m.matched_features) and (
+                str(a.effect) != "sensitivity"
+                or not _feature_genes(kb, m.matched_features) <= targets
+                or frozenset(m.matched_features) in defeating),
             counted=False,
             matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=a.setting,
             numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
