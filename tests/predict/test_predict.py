@@ -138,3 +138,15 @@ def test_screened_add_ons_that_change_nothing_are_not_listed(run) -> None:
     screened = [s for s in pred.strategies if s.origin == "screen"]
     assert all(s.sensitivity_index >= plan + 0.05 for s in screened)
     assert not any("isoprenaline" in s.regimen for s in pred.strategies)
+
+
+def test_narrower_no_effect_evidence_supersedes_a_broad_class(run) -> None:
+    """'PIK3CA exon 9 mutations had no effect' (level B) supersedes 'PIK3CA mutation -> resistance'
+    (level B) for an exon 9 tumour; exon 20 keeps the resistance (rule 6)."""
+    ex9 = run(["PIK3CA E545K"], "COADREAD", "cetuximab")
+    broad = [e for e in ex9.evidence if e.biomarker == "PIK3CA mutation" and e.effect == "resistance"]
+    assert broad and all(e.superseded_by and not e.counted for e in broad)
+    assert ex9.verdict == "sensitive" and ex9.basis == "model inference"
+    assert "does not change the response" in ex9.summary
+    ex20 = run(["PIK3CA H1047R"], "COADREAD", "cetuximab")
+    assert ex20.verdict == "resistant" and not any(e.superseded_by for e in ex20.evidence)

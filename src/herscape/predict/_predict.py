@@ -179,6 +179,42 @@ def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
             numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
             notes=a.notes, sources=citations(a.sources, kb),
         ))
+    return _mark_superseded(kb, out)
+
+
+#: How narrowly a biomarker atom names an alteration (a class < an exon or codon < a change).
+_NARROWNESS = ((Change, 3), (Codon, 2), (Exon, 2), (Class, 1))
+
+
+def _narrowness(pattern: str) -> dict[str, int]:
+    """Per gene, how narrowly ``pattern`` names its alterations."""
+    out: dict[str, int] = {}
+    for atom in atoms(parse_pattern(pattern)):
+        rank = next((r for kind, r in _NARROWNESS if isinstance(atom, kind)), 0)
+        if rank:
+            out[atom.gene] = max(out.get(atom.gene, 0), rank)
+    return out
+
+
+def _mark_superseded(kb: KnowledgeBase, items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """Mark records on a broad class of alterations that a narrower, at least as strong
+    no-effect record on the same matched alteration contradicts (verdict rule 6)."""
+    rank = "ABCDE".index
+    no_effect = [(e, _narrowness(e.biomarker)) for e in items
+                 if e.effect == "no_effect" and e.direction == "supports" and e.matched_features]
+    out = []
+    for e in items:
+        by = None
+        if e.effect != "no_effect" and e.matched_features:
+            mine = _narrowness(e.biomarker)
+            genes = _feature_genes(kb, e.matched_features)
+            for other, theirs in no_effect:
+                if (set(e.matched_features) <= set(other.matched_features)
+                        and rank(other.level) <= rank(e.level)
+                        and all(theirs.get(g, 0) > mine.get(g, 0) for g in genes)):
+                    by = other.record_id
+                    break
+        out.append(replace(e, superseded_by=by) if by else e)
     return out
 
 

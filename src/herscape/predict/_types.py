@@ -56,6 +56,8 @@ class EvidenceItem:
     numbers_text: str = ""
     notes: str | None = None
     sources: tuple[Citation, ...] = ()
+    #: a narrower record on the same alteration that states no effect (and is at least as strong)
+    superseded_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

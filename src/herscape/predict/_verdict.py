@@ -13,7 +13,10 @@ Rules, in order:
 4. The side with the better evidence level wins; equal best levels on both sides is a conflict,
    shown as such; the model then breaks the tie if it agrees with one side.
 5. With no evidence, the model's verdict stands, as model inference, with limited confidence.
-6. Evidence for benefit below level A does not cover alterations it did not consider: when the
+6. A record on a broad class of alterations ("PIK3CA mutation") yields to a narrower record on
+   the same alteration ("PIK3CA exon 9") that states no effect and is at least as strong: it is
+   listed, marked ``superseded_by``, and not counted.
+7. Evidence for benefit below level A does not cover alterations it did not consider: when the
    model finds the tumour resistant because of alterations outside that evidence (``unaddressed``:
    without them the model agrees with the evidence), the model's verdict stands, as model
    inference.
@@ -58,7 +61,8 @@ def _basis(level: str | None) -> str:
 
 def _pool(evidence: Sequence[EvidenceItem]) -> list[EvidenceItem]:
     usable = [e for e in evidence
-              if e.direction == "supports" and e.effect != "no_effect" and e.strength == "exact"]
+              if e.direction == "supports" and e.effect != "no_effect" and e.strength == "exact"
+              and e.superseded_by is None]
     drug_level = [e for e in usable if e.relevance != "same drug class"]
     tier = drug_level or usable
     specific = [e for e in tier if e.specific]
@@ -70,7 +74,7 @@ def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
     """The verdict for the query from its evidence and the model's own verdict.
 
     ``unaddressed`` names the profile's alterations outside the evidence for benefit that make the
-    model's verdict resistant (rule 6).
+    model's verdict resistant (rule 7).
     """
     pool = _pool(evidence)
     res = [e for e in pool if e.effect in _RESIST]
@@ -87,9 +91,12 @@ def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
         return Verdict(verdict, max(0.05, min(conf, 0.99)), _basis(level), counted, note)
 
     if not pool:
+        no_effect = any(e.effect == "no_effect" and e.direction == "supports" for e in evidence)
         if model_verdict in ("sensitive", "resistant"):
-            return Verdict(model_verdict, 0.4, "model inference", counted,
-                           "no recorded evidence applies; the network model decides")
+            note = ("the evidence says the alteration does not change the response; the network "
+                    "model decides" if no_effect else
+                    "no recorded evidence applies; the network model decides")
+            return Verdict(model_verdict, 0.4, "model inference", counted, note)
         return Verdict("uncertain", 0.2, "model inference", counted,
                        "no recorded evidence applies and the model is undecided")
     best_r, best_s, best_rb = _best(res), _best(sens), _best(reduced)

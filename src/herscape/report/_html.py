@@ -107,6 +107,9 @@ def _evidence_rows(items: list[Mapping[str, Any]], ref_no: Mapping[str, int]) ->
     for e in items:
         setting = f'<div class="small">{_e(e["setting"])}</div>' if e.get("setting") else ""
         notes = f'<div class="small note">{_e(e["notes"])}</div>' if e.get("notes") else ""
+        if e.get("superseded_by"):
+            notes += (f'<div class="small note">superseded by the narrower record '
+                      f'{_e(e["superseded_by"])}</div>')
         effect = effect_label(e)
         rows.append(
             f'<tr class="{"counted" if e["counted"] else "not-counted"}">'
