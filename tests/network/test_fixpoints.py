@@ -230,3 +230,15 @@ def test_cli_exports_the_erbb_model(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["node_count"] == len(names)
     assert main(["model", "convert", "erbb", str(tmp_path / "erbb.yaml")]) == 2
     assert "extension must be one of" in capsys.readouterr().err
+
+
+def test_curated_model_with_a_broken_rule_names_file_line_and_node(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('name: x\nversion: "1"\ntitle: t\ndescription: d\n'
+                   "readouts: {proliferation: A}\nnodes:\n"
+                   "- {name: B, kind: k, input: true, description: an input}\n"
+                   '- name: A\n  kind: k\n  rule: "B & (B"\n  description: a broken rule\n')
+    assert main(["model", "convert", str(bad), str(tmp_path / "out.bnet")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{bad}:8:" in err and "record 'A'" in err and "field 'rule'" in err
+    assert not (tmp_path / "out.bnet").exists()

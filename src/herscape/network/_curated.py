@@ -15,6 +15,7 @@ by the engine's own reader, so what runs is exactly what ``herscape model conver
 from __future__ import annotations
 
 import dataclasses
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from herscape.errors import ModelError
 from herscape.knowledge._schema import SeedRef
 from herscape.knowledge._yaml import read_records
+from herscape.network._expr import parse_expression
 from herscape.network._maboss import parse_maboss
 from herscape.network._model import Model, Settings
 
@@ -162,6 +164,16 @@ def to_maboss(curated: CuratedModel) -> tuple[str, str]:
     return "".join(bnd), "\n".join(cfg) + "\n"
 
 
+def _node_line(path: Path, name: str) -> int | None:
+    """1-based line of ``name: NAME`` in the model file (for error messages), or None."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    pattern = re.compile(rf"\bname:\s*['\"]?{re.escape(name)}['\"]?\s*(?:[,}}#]|$)")
+    return next((i for i, text in enumerate(lines, 1) if pattern.search(text)), None)
+
+
 def _check(curated: CuratedModel, path: Path) -> None:
     names = [n.name for n in curated.nodes]
     seen: set[str] = set()
@@ -179,6 +191,15 @@ def _check(curated: CuratedModel, path: Path) -> None:
                 record=node.name,
                 field="rule",
             )
+        if node.rule and not node.input:
+            try:
+                parse_expression(node.rule, logic=True)
+            except ModelError as exc:
+                raise ModelError(
+                    f"rule of node {node.name!r} does not parse: {exc.message} in {node.rule!r}",
+                    source=str(path), line=_node_line(path, node.name), record=node.name,
+                    field="rule",
+                ) from exc
     refs = [(f"readout {k}", "readouts", [n]) for k, n in curated.readouts.items()]
     refs += [(f"context {c.id}", "contexts", list(c.inputs)) for c in curated.contexts]
     refs += [(f"reference {r.id}", "references", [*r.nodes, *r.inputs]) for r in curated.references]
