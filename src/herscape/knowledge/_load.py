@@ -105,9 +105,10 @@ def _merge_sources(items: list[tuple[Located, Source]], bag: _Collector) -> dict
                 bag.add(item, f"source {src.id!r} disagrees with {first_item.path.name} "
                               f"line {first_item.line} on {name}: {b!r} vs {a!r}", key=name)
         where = list(first.where) + [w for w in src.where if w not in first.where]
-        fill = {k: getattr(src, k) for k in ("pmid", "doi", "title", "trial")
+        read = list(first.read) + [r for r in src.read if r not in first.read]
+        fill = {k: getattr(src, k) for k in ("pmid", "doi", "nct", "title", "trial")
                 if getattr(first, k) is None and getattr(src, k) is not None}
-        merged[src.id] = (first_item, first.model_copy(update={"where": where, **fill}))
+        merged[src.id] = (first_item, first.model_copy(update={"where": where, "read": read, **fill}))
     return {k: v for k, (_, v) in merged.items()}
 
 
@@ -187,6 +188,23 @@ def _cross_check(kb: KnowledgeBase, located: dict[int, Located], bag: _Collector
             if sid not in kb.sources:
                 bag.add(where(rec), f"source {sid!r} is not defined in sources/", key="sources", value=sid)
 
+    def need_trace(rec: Any) -> None:
+        """A record with no seed line must cite only sources read outside the seeds (with an
+        identifier and a reading address), so that every claim can be traced."""
+        if getattr(rec, "where", None):
+            return
+        for sid in rec.sources:
+            src = kb.sources.get(sid)
+            if src is not None and not src.read:
+                bag.add(where(rec), f"record has no 'where' (seed line) and cites {sid!r}, which has "
+                                    "no 'read' address: give the seed line or a read source",
+                        key="where", value=sid)
+
+    def need_setting(rec: Any) -> None:
+        setting = getattr(rec, "setting", None)
+        if setting is not None and setting.prior:
+            need_drugs(rec, "setting", setting.prior)
+
     def need_drugs(rec: Any, key: str, names: Iterable[str]) -> None:
         for name in names:
             if kb.find_drug(name) is None:
@@ -216,17 +234,17 @@ def _cross_check(kb: KnowledgeBase, located: dict[int, Located], bag: _Collector
     checks: list[tuple[Iterable[Any], Callable[[Any], None]]] = [
         (kb.drugs.values(), lambda d: (need_sources(d), need_drugs(d, "components", d.components))),
         (kb.mechanisms.values(), lambda m: (
-            need_sources(m),
+            need_sources(m), need_trace(m),
             need_drugs(m, "therapies", m.therapies),
             [need_pattern(m, "biomarkers", b) for b in m.biomarkers],
         )),
         (kb.assertions.values(), lambda a: (
-            need_sources(a), need_mechanism(a),
+            need_sources(a), need_mechanism(a), need_trace(a), need_setting(a),
             need_drugs(a, "therapy", a.therapy.split("+")),
             need_pattern(a, "biomarker", a.biomarker),
         )),
         (kb.strategies.values(), lambda s: (
-            need_sources(s), need_mechanism(s),
+            need_sources(s), need_mechanism(s), need_trace(s), need_setting(s),
             need_drugs(s, "fails", s.fails.split("+")),
             need_drugs(s, "regimen", s.regimen.split("+")),
             need_pattern(s, "biomarker", s.biomarker),

@@ -15,25 +15,36 @@ markers/       :class:`MarkerDef`: a non-genomic marker (NAME=VALUE) and the val
 
 Conventions
 -----------
-* ``where`` ties a record to the seed text: seed file prefix (``"000"``..``"003"``), 1-based
-  line number in that file, section heading, and a short verbatim ``quote`` that must occur
-  within three lines of ``line`` (checked by ``herscape kb validate`` when the seeds are present).
+* Two kinds of source. ``where`` ties a record to the seed text: seed file prefix
+  (``"000"``..``"003"``), 1-based line number in that file, section heading, and a short verbatim
+  ``quote`` that must occur within three lines of ``line`` (checked by ``herscape kb validate``
+  when the seeds are present). Evidence beyond the seeds (pivotal and negative trials, drug
+  labels) is cited through a :class:`Source` that names its PMID, DOI or NCT number and ``read``:
+  the address where the figures were read and the date. A record without ``where`` must cite
+  only such read sources (checked at load).
 * Regimens are drug names joined by ``+`` (any synonym, case-insensitive); each name must
   resolve to a drug record.
 * Tumour types are OncoTree codes; ``TISSUE`` (the OncoTree root) means pan-cancer.
 * Biomarkers use the pattern syntax of :mod:`herscape.knowledge._pattern`.
-* Numbers: percentages in percent (0-100), times in months, hazard ratios unitless.
+* Numbers: percentages in percent (0-100), times in months, hazard ratios unitless. A p-value
+  stated as a bound ("P < 0.001") is stored with ``p_bound: "<"``.
+* ``setting`` says where a claim holds: line of therapy, stage, prior therapy, rechallenge,
+  primary tumour side, hormone-receptor status, and the population in the source's words. A
+  plain string is read as the population alone.
+* ``claim: prognostic`` marks an assertion about outcome whatever the treatment; it never counts
+  as a prediction of response.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
     "Assertion",
+    "Claim",
     "Drug",
     "DrugClass",
     "Effect",
@@ -43,8 +54,11 @@ __all__ = [
     "Mechanism",
     "MechanismCategory",
     "Numbers",
+    "Line",
     "Outcome",
+    "Reading",
     "SeedRef",
+    "Setting",
     "Source",
     "Strategy",
     "StrategyKind",
@@ -53,7 +67,11 @@ __all__ = [
 ]
 
 RecordId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/()\-]*$", min_length=2)]
-SourceId = Annotated[str, StringConstraints(pattern=r"^(pmid:\d+|doi:10\.\S+|ref:[a-z0-9_\-]+)$")]
+SourceId = Annotated[
+    str, StringConstraints(pattern=r"^(pmid:\d+|doi:10\.\S+|nct:NCT\d{8}|ref:[a-z0-9_\-]+)$")]
+
+
+_ENDPOINTS = r"^(pfs|os|ttp|dfs|efs|idfs|rfs|ttf|cns_pfs)$"
 
 
 class _Record(BaseModel):
@@ -85,7 +103,8 @@ class StudyType(StrEnum):
     cell_line = "cell_line"
     review = "review"
     guideline = "guideline"
-    reference = "reference"  # a standard reference (nomenclature, database, label)
+    label = "label"  # a regulatory drug label (FDA prescribing information, EMA SmPC)
+    reference = "reference"  # a standard reference (nomenclature, database)
 
 
 class Timing(StrEnum):
@@ -113,6 +132,25 @@ class Effect(StrEnum):
     reduced_benefit = "reduced_benefit"
     sensitivity = "sensitivity"
     no_effect = "no_effect"
+
+
+class Claim(StrEnum):
+    predictive = "predictive"  # the marker changes the benefit of the therapy
+    prognostic = "prognostic"  # the marker changes outcome whatever the therapy: never a prediction
+
+
+class Line(StrEnum):
+    """Line of therapy (metastatic/advanced disease unless an early-disease value)."""
+
+    first = "first"
+    second = "second"
+    second_or_later = "second_or_later"
+    later = "later"  # third line or later, refractory to the standard drugs
+    any = "any"
+    maintenance = "maintenance"
+    neoadjuvant = "neoadjuvant"
+    adjuvant = "adjuvant"
+    perioperative = "perioperative"
 
 
 class Outcome(StrEnum):
@@ -182,6 +220,53 @@ class SeedRef(_Record):
     quote: str = Field(min_length=4, max_length=300)
 
 
+class Reading(_Record):
+    """Where the figures of a source beyond the seeds were read: address, date and what it was."""
+
+    url: str = Field(pattern=r"^https?://\S+$")
+    date: str = Field(pattern=r"^20\d\d-[01]\d-[0-3]\d$", description="YYYY-MM-DD")
+    what: str = Field(pattern=r"^(abstract|full_text|label|trial_report|registry|conference_abstract"
+                              r"|press_release|guideline)$")
+
+
+class Setting(_Record):
+    """Where a claim holds, as the source states it. Every field is optional."""
+
+    population: str | None = Field(default=None, description="the population in the source's words")
+    line: Line | None = None
+    stage: str | None = Field(default=None, pattern=r"^(early|locally_advanced|metastatic)$")
+    prior: list[str] = Field(default_factory=list,
+                             description="drugs/classes the population had received (resolve to drugs)")
+    rechallenge: bool | None = Field(default=None,
+                                     description="re-treatment with a class the tumour progressed on")
+    sidedness: str | None = Field(default=None, pattern=r"^(left|right)$",
+                                  description="primary tumour side (colorectal)")
+    hormone_receptor: str | None = Field(default=None, pattern=r"^(positive|negative)$")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        return {"population": data} if isinstance(data, str) else data
+
+    def __str__(self) -> str:
+        bits = [self.population] if self.population else []
+        if self.line is not None:
+            bits.append(f"{self.line.value.replace('_', ' ')} line" if self.line.value not in
+                        ("neoadjuvant", "adjuvant", "perioperative", "maintenance", "any")
+                        else self.line.value)
+        if self.stage:
+            bits.append(self.stage.replace("_", " "))
+        if self.prior:
+            bits.append("after " + ", ".join(self.prior))
+        if self.rechallenge is not None:
+            bits.append("rechallenge" if self.rechallenge else "not a rechallenge")
+        if self.sidedness:
+            bits.append(f"{self.sidedness}-sided primary")
+        if self.hormone_receptor:
+            bits.append(f"HR-{self.hormone_receptor}")
+        return "; ".join(bits)
+
+
 class Numbers(_Record):
     """Outcome figures as the source states them. Percent 0-100, months, unitless HR."""
 
@@ -196,11 +281,31 @@ class Numbers(_Record):
     os: float | None = Field(default=None, ge=0, description="median overall survival, months")
     os_control: float | None = Field(default=None, ge=0)
     hr: float | None = Field(default=None, gt=0, description="hazard ratio")
-    hr_endpoint: str | None = Field(default=None, pattern=r"^(pfs|os|ttp|dfs|efs)$")
+    hr_endpoint: str | None = Field(default=None, pattern=_ENDPOINTS)
     ci_low: float | None = Field(default=None, gt=0, description="95% CI of the HR, lower bound")
     ci_high: float | None = Field(default=None, gt=0)
     odds_ratio: float | None = Field(default=None, gt=0)
     p: float | None = Field(default=None, ge=0, le=1)
+    p_bound: str | None = Field(default=None, pattern=r"^(<|<=)$",
+                                description="'<' when the source states P below a bound (p holds the bound)")
+    hr2: float | None = Field(default=None, gt=0, description="a second hazard ratio")
+    hr2_endpoint: str | None = Field(default=None, pattern=_ENDPOINTS)
+    ci2_low: float | None = Field(default=None, gt=0)
+    ci2_high: float | None = Field(default=None, gt=0)
+    p2: float | None = Field(default=None, ge=0, le=1)
+    p2_bound: str | None = Field(default=None, pattern=r"^(<|<=)$")
+    pcr: float | None = Field(default=None, ge=0, le=100, description="pathological complete response, %")
+    pcr_control: float | None = Field(default=None, ge=0, le=100)
+    cbr: float | None = Field(default=None, ge=0, le=100, description="clinical benefit rate, %")
+    cbr_control: float | None = Field(default=None, ge=0, le=100)
+    efs: float | None = Field(default=None, ge=0, description="median event-free survival, months")
+    efs_control: float | None = Field(default=None, ge=0)
+    dfs: float | None = Field(default=None, ge=0, description="median disease-free survival, months")
+    dfs_control: float | None = Field(default=None, ge=0)
+    rate: float | None = Field(default=None, ge=0, le=100,
+                               description="landmark rate, % (e.g. 3-year invasive DFS)")
+    rate_control: float | None = Field(default=None, ge=0, le=100)
+    rate_endpoint: str | None = Field(default=None, description="what ``rate`` measures, e.g. '3-year IDFS'")
     frequency: float | None = Field(default=None, ge=0, le=100, description="biomarker prevalence, %")
     text: str | None = Field(default=None, description="the figures verbatim, when they do not fit")
 
@@ -215,8 +320,24 @@ class Source(_Record):
     doi: str | None = Field(default=None, pattern=r"^10\.\S+$")
     title: str | None = None
     trial: str | None = Field(default=None, description="trial acronym, e.g. BEACON, CRYSTAL")
+    nct: str | None = Field(default=None, pattern=r"^NCT\d{8}$", description="trial registration")
     study_type: StudyType
-    where: list[SeedRef] = Field(min_length=1)
+    where: list[SeedRef] = Field(default_factory=list, description="seed lines (seed sources)")
+    read: list[Reading] = Field(default_factory=list, description="where figures were read (others)")
+
+    @model_validator(mode="after")
+    def _traceable(self) -> Source:
+        if not self.where and not self.read:
+            raise ValueError("a source needs 'where' (seed lines) or 'read' (address and date)")
+        if self.read and not (self.pmid or self.doi or self.nct or self.study_type is StudyType.label):
+            raise ValueError("a source read outside the seeds needs a pmid, doi or nct "
+                             "(or study_type 'label')")
+        return self
+
+    @property
+    def is_seed(self) -> bool:
+        """Read in the seed documents (else: beyond the seeds, with a reading address)."""
+        return bool(self.where)
 
 
 class Drug(_Record):
@@ -255,7 +376,7 @@ class Mechanism(_Record):
     model_nodes: list[str] = Field(default_factory=list, description="network nodes it acts on")
     description: str = Field(min_length=10)
     sources: list[SourceId] = Field(min_length=1)
-    where: list[SeedRef] = Field(min_length=1)
+    where: list[SeedRef] = Field(default_factory=list, description="empty: only read sources cited")
 
 
 class Assertion(_Record):
@@ -270,10 +391,12 @@ class Assertion(_Record):
     level: Level
     mechanism: RecordId | None = None
     timing: Timing | None = None
-    setting: str | None = Field(default=None, description="line of therapy, population, model")
+    claim: Claim = Claim.predictive
+    setting: Setting | None = Field(default=None, description="where the claim holds")
+    comparator: str | None = Field(default=None, description="the control arm, as the source states it")
     numbers: Numbers | None = None
     sources: list[SourceId] = Field(min_length=1)
-    where: list[SeedRef] = Field(min_length=1)
+    where: list[SeedRef] = Field(default_factory=list, description="empty: only read sources cited")
     notes: str | None = None
 
 
@@ -289,9 +412,10 @@ class Strategy(_Record):
     kind: StrategyKind
     outcome: Outcome
     level: Level
-    setting: str | None = None
+    timing: Timing | None = Field(default=None, description="the resistance it answers: primary, acquired")
+    setting: Setting | None = Field(default=None, description="where the regimen was tested")
     comparator: str | None = None
     numbers: Numbers | None = None
     sources: list[SourceId] = Field(min_length=1)
-    where: list[SeedRef] = Field(min_length=1)
+    where: list[SeedRef] = Field(default_factory=list, description="empty: only read sources cited")
     notes: str | None = None

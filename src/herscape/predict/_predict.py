@@ -175,7 +175,7 @@ def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
                 or not _feature_genes(kb, m.matched_features) <= targets
                 or frozenset(m.matched_features) in defeating),
             counted=False,
-            matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=a.setting,
+            matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=str(a.setting) if a.setting else None,
             numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
             notes=a.notes, sources=citations(a.sources, kb),
         ))
