@@ -120,6 +120,7 @@ class Timing(StrEnum):
     primary = "primary"
     acquired = "acquired"
     both = "both"
+    uncertain = "uncertain"  # the source cannot tell (seed 001 Table 2 "Not sure" for both)
 
 
 class MechanismCategory(StrEnum):
@@ -235,7 +236,7 @@ class Reading(_Record):
     url: str = Field(pattern=r"^https?://\S+$")
     date: str = Field(pattern=r"^20\d\d-[01]\d-[0-3]\d$", description="YYYY-MM-DD")
     what: str = Field(pattern=r"^(abstract|full_text|label|trial_report|registry|conference_abstract"
-                              r"|press_release|guideline)$")
+                              r"|press_release|guideline|news)$")
 
 
 class Setting(_Record):
