@@ -8,8 +8,8 @@ import pytest
 
 from herscape._config import seeds_dir
 from herscape.knowledge import load_kb
-from herscape.knowledge._seedcheck import seed_lines
 from herscape.knowledge._format import format_numbers
+from herscape.knowledge._seedcheck import seed_lines
 
 
 @pytest.fixture(scope="module")

@@ -149,15 +149,12 @@ def _head_drug(rec: Any, kb: KnowledgeBase) -> list[str]:
 
 
 def _status_lines(status: Any, kb: KnowledgeBase) -> list[str]:
-    def cite(sid: str) -> str:
-        src = kb.sources.get(sid)
-        return f"{src.citation} [{sid}]" if src else sid
-
-    lines = [f"  {format_approval(a)} — {cite(a.source)}" for a in status.approvals]
+    lines = [f"  {format_approval(a)} [{a.source}]" for a in status.approvals]
     if status.discontinued is not None:
         stop = status.discontinued
-        lines.append(f"  discontinued{' ' + str(stop.year) if stop.year else ''}: {stop.reason} — "
-                     f"{cite(stop.source)}")
+        lines.append(f"  discontinued, as read in [{stop.source}]")
+    if status.notes:
+        lines.append(f"  {status.notes}")
     return lines
 
 

@@ -89,7 +89,8 @@ def format_approval(approval: Approval) -> str:
     """``'FDA 2020: HER2-positive breast cancer after 2 anti-HER2 regimens [BRCA; ERBB2 ...]'``."""
     bits = [approval.tumor_type, *filter(None, [approval.biomarker, approval.regimen])]
     tags = (" (accelerated)" if approval.accelerated else "") + (
-        f" (withdrawn {approval.withdrawn})" if approval.withdrawn else "")
+        " (withdrawn" + (f" {approval.withdrawn_year}" if approval.withdrawn_year else "") + ")"
+        if approval.withdrawn else "")
     return f"{approval.agency.value} {approval.year}{tags}: {approval.indication} [{'; '.join(bits)}]"
 
 
@@ -104,6 +105,8 @@ def format_status(status: DrugStatus | None) -> str:
         first: dict[str, int] = {}
         for a in status.approvals_for():
             first[a.agency.value] = min(a.year, first.get(a.agency.value, a.year))
+        if not first:
+            return "approved (indications not itemised)"
         return "approved (" + ", ".join(f"{k} {v}" for k, v in sorted(first.items())) + ")"
     if state == "discontinued":
         stop = status.discontinued

@@ -286,7 +286,7 @@ def _cross_check(kb: KnowledgeBase, located: dict[int, Located], bag: _Collector
             need_pattern(s, "biomarker", s.biomarker),
         )),
         (kb.markers.values(), need_sources),
-        (kb.status.values(), lambda st: _check_status(kb, st, where(st), bag, need_pattern, need_setting)),
+        (kb.status.values(), lambda st: _check_status(kb, st, where(st), bag, need_pattern)),
     ]
     for records, check in checks:
         for rec in records:
@@ -312,8 +312,7 @@ def _check_quotes(kb: KnowledgeBase, parsed: dict[str, list[tuple[Located, Any]]
 
 
 def _check_status(kb: KnowledgeBase, status: DrugStatus, item: Located | None, bag: _Collector,
-                  need_pattern: Callable[[Any, str, str | None], None],
-                  need_setting: Callable[[Any], None]) -> None:
+                  need_pattern: Callable[[Any, str, str | None], None]) -> None:
     """A status names a drug by id; its sources exist; an approval cites a read source (the label
     or announcement), names a regimen that contains the drug, and agrees with ``approved``."""
     drug = kb.drugs.get(status.id)
@@ -334,17 +333,27 @@ def _check_status(kb: KnowledgeBase, status: DrugStatus, item: Located | None, b
                           "the approval announcement read)", key=key, value=sid)
     for approval in status.approvals:
         need_pattern(status, "approvals", approval.biomarker)
-        need_setting(approval)
-        if approval.regimen:
-            names = [kb.find_drug(n) for n in approval.regimen.split("+")]
-            for name, found in zip(approval.regimen.split("+"), names, strict=True):
-                if found is None:
-                    bag.add(item, f"approval regimen drug {name!r} does not resolve", key="approvals",
-                            value=approval.regimen)
-            if all(names) and drug.id not in {d.id for d in names if d is not None}:
-                bag.add(item, f"approval regimen {approval.regimen!r} does not contain {drug.id!r}",
-                        key="approvals", value=approval.regimen)
+        _check_approval_drugs(kb, drug.id, approval, item, bag)
     approved = status.state == "approved"
     if drug.approved != approved:
         bag.add(item, f"drug {drug.id!r} has approved: {str(drug.approved).lower()} but its status is "
                       f"{status.state!r}", key="phase", value=status.phase.value)
+
+
+def _check_approval_drugs(kb: KnowledgeBase, drug_id: str, approval: Any, item: Located | None,
+                          bag: _Collector) -> None:
+    """Drug names in an approval (setting ``prior``, ``regimen``) resolve; the regimen holds the drug."""
+    for name in approval.setting.prior if approval.setting is not None else []:
+        if kb.find_drug(name) is None:
+            bag.add(item, f"approval setting prior drug {name!r} does not resolve", key="approvals", value=name)
+    if not approval.regimen:
+        return
+    parts = approval.regimen.split("+")
+    found = [kb.find_drug(n) for n in parts]
+    for name, drug in zip(parts, found, strict=True):
+        if drug is None:
+            bag.add(item, f"approval regimen drug {name!r} does not resolve", key="approvals",
+                    value=approval.regimen)
+    if all(found) and drug_id not in {d.id for d in found if d is not None}:
+        bag.add(item, f"approval regimen {approval.regimen!r} does not contain {drug_id!r}",
+                key="approvals", value=approval.regimen)

@@ -50,7 +50,8 @@ def find_records(query: str, *, root: Path | None = None) -> list[tuple[str, str
     2. every word as a term (``"CD36 lapatinib"``);
     3. the query as a whole word or phrase anywhere in a record's text (``"MARIANNE"`` in a note),
        never inside a longer word (``"ras"`` does not find "trastuzumab");
-    4. a record id starting with the query (``"S002b-tdm1"``).
+    4. a record id starting with the query up to a separator (``"S002b-tdm1"`` finds
+       ``S002b-tdm1-marianne``; ``"tras"`` finds nothing).
 
     An empty list means no record.
     """
@@ -68,8 +69,13 @@ def find_records(query: str, *, root: Path | None = None) -> list[tuple[str, str
         hits = _whole_word_hits(rows, query)
     if not hits:
         low = query.strip().lower()
-        hits = {(kind, rid) for kind, rid, _ in rows if low and rid.lower().startswith(low)}
+        hits = {(kind, rid) for kind, rid, _ in rows if _id_prefix(rid.lower(), low)}
     return [row for row in rows if (row[0], row[1]) in hits]
+
+
+def _id_prefix(rid: str, query: str) -> bool:
+    """``query`` is ``rid`` or its leading segments (the next character is not a letter or digit)."""
+    return bool(query) and rid.startswith(query) and (len(rid) == len(query) or not rid[len(query)].isalnum())
 
 
 def _whole_word_hits(rows: list[tuple[str, str, str]], query: str) -> set[tuple[str, str]]:

@@ -112,7 +112,9 @@ class StudyType(StrEnum):
     cell_line = "cell_line"
     review = "review"
     guideline = "guideline"
-    label = "label"  # a regulatory drug label (FDA prescribing information, EMA SmPC)
+    label = "label"  # a regulatory drug label or approval notice (FDA prescribing information or
+    # announcement, EMA SmPC or assessment)
+    announcement = "announcement"  # a company or agency statement (development stopped, trial halted)
     reference = "reference"  # a standard reference (nomenclature, database)
 
 
@@ -361,9 +363,11 @@ class Source(_Record):
     def _traceable(self) -> Source:
         if not self.where and not self.read:
             raise ValueError("a source needs 'where' (seed lines) or 'read' (address and date)")
-        if self.read and not (self.pmid or self.doi or self.nct or self.study_type is StudyType.label):
+        # labels, agency notices and guideline lists are cited by address (no PMID/DOI)
+        unnumbered = (StudyType.label, StudyType.announcement, StudyType.guideline)
+        if self.read and not (self.pmid or self.doi or self.nct or self.study_type in unnumbered):
             raise ValueError("a source read outside the seeds needs a pmid, doi or nct "
-                             "(or study_type 'label')")
+                             "(or study_type 'label', 'announcement' or 'guideline')")
         return self
 
     @property
@@ -483,7 +487,8 @@ class Approval(_Record):
                                 description="the approved regimen (drugs joined by +); default the drug alone")
     setting: Setting | None = None
     accelerated: bool = Field(default=False, description="FDA accelerated (conditional) approval")
-    withdrawn: int | None = Field(default=None, ge=1950, le=2030, description="year the indication was withdrawn")
+    withdrawn: bool = Field(default=False, description="the indication was withdrawn")
+    withdrawn_year: int | None = Field(default=None, ge=1950, le=2030, description="when, if known")
     source: SourceId
 
 
@@ -498,10 +503,11 @@ class Discontinuation(_Record):
 class DrugStatus(_Record):
     """Where a drug stands: phase reached, approvals, discontinuation; every statement cited.
 
-    ``id`` is the drug's id. States: *approved* (an approval not withdrawn), *discontinued*
-    (development stopped and nothing approved), otherwise *investigational*; a tool compound or a
-    class is *not a drug*. An approved drug may still be discontinued in other indications
-    (``discontinued`` with an approval): it stays approved.
+    ``id`` is the drug's id. States: *approved* (an approval not withdrawn, or ``phase: approved``
+    with the indications not itemised, as for chemotherapy backbones), *discontinued*
+    (development stopped and nothing approved, or every approval withdrawn), otherwise
+    *investigational*; a tool compound or a class is *not a drug*. An approved drug may still be
+    discontinued in other indications (``discontinued`` with an approval): it stays approved.
     """
 
     id: RecordId
@@ -516,19 +522,20 @@ class DrugStatus(_Record):
         if self.approvals and self.phase is not Phase.approved:
             msg = f"phase is {self.phase.value!r} but approvals are listed: phase must be 'approved'"
             raise ValueError(msg)
-        if self.phase is Phase.approved and not self.approvals:
-            msg = "phase 'approved' needs at least one approval (agency, year, indication, source)"
-            raise ValueError(msg)
         return self
 
     @property
     def state(self) -> str:
         """``approved``, ``discontinued``, ``investigational`` or ``not_a_drug``."""
-        if any(a.withdrawn is None for a in self.approvals):
-            return "approved"
         if self.phase is Phase.not_a_drug:
             return "not_a_drug"
-        return "discontinued" if self.discontinued is not None or self.approvals else "investigational"
+        if any(not a.withdrawn for a in self.approvals):
+            return "approved"
+        if self.approvals:  # every itemised approval withdrawn
+            return "discontinued"
+        if self.phase is Phase.approved:  # approved, indications not itemised
+            return "approved"
+        return "discontinued" if self.discontinued is not None else "investigational"
 
     @property
     def is_discontinued(self) -> bool:
@@ -537,7 +544,7 @@ class DrugStatus(_Record):
 
     def approvals_for(self, tumor_type: str | None = None) -> list[Approval]:
         """Standing approvals, for one OncoTree code exactly when given (no tree walk here)."""
-        return [a for a in self.approvals if a.withdrawn is None
+        return [a for a in self.approvals if not a.withdrawn
                 and (tumor_type is None or a.tumor_type == tumor_type)]
 
 
