@@ -30,6 +30,7 @@ from herscape.knowledge._schema import (
 )
 from herscape.knowledge._seedcheck import quote_found
 from herscape.knowledge._yaml import Located, read_mapping, read_records
+from herscape.profile._oncotree import oncotree
 
 __all__ = ["RECORD_TYPES", "RELEASE_FILE", "SINGULAR", "data_dir", "data_files", "load_kb", "load_release"]
 
@@ -262,6 +263,15 @@ def _cross_check(kb: KnowledgeBase, located: dict[int, Located], bag: _Collector
                 if problem:
                     bag.add(where(rec), problem, key=key, value=text)
 
+    tree = oncotree()
+
+    def need_tumor(rec: Any, codes: Iterable[str]) -> None:
+        """A tumour type the shipped OncoTree does not hold would never match a profile."""
+        for code in codes:
+            if code not in tree:
+                bag.add(where(rec), f"tumour type {code!r} is not an OncoTree code herscape ships "
+                                    "(profile/data/oncotree.tsv)", key="tumor_type", value=code)
+
     def need_mechanism(rec: Any) -> None:
         mid = getattr(rec, "mechanism", None)
         if mid is not None and mid not in kb.mechanisms:
@@ -275,18 +285,19 @@ def _cross_check(kb: KnowledgeBase, located: dict[int, Located], bag: _Collector
             [need_pattern(m, "biomarkers", b) for b in m.biomarkers],
         )),
         (kb.assertions.values(), lambda a: (
-            need_sources(a), need_mechanism(a), need_trace(a), need_setting(a),
+            need_sources(a), need_mechanism(a), need_trace(a), need_setting(a), need_tumor(a, [a.tumor_type]),
             need_drugs(a, "therapy", a.therapy.split("+")),
             need_pattern(a, "biomarker", a.biomarker),
         )),
         (kb.strategies.values(), lambda s: (
-            need_sources(s), need_mechanism(s), need_trace(s), need_setting(s),
+            need_sources(s), need_mechanism(s), need_trace(s), need_setting(s), need_tumor(s, [s.tumor_type]),
             need_drugs(s, "fails", s.fails.split("+")),
             need_drugs(s, "regimen", s.regimen.split("+")),
             need_pattern(s, "biomarker", s.biomarker),
         )),
         (kb.markers.values(), need_sources),
-        (kb.status.values(), lambda st: _check_status(kb, st, where(st), bag, need_pattern)),
+        (kb.status.values(), lambda st: (_check_status(kb, st, where(st), bag, need_pattern),
+                                         need_tumor(st, [a.tumor_type for a in st.approvals]))),
     ]
     for records, check in checks:
         for rec in records:
