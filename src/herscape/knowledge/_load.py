@@ -129,7 +129,7 @@ def _merge_sources(items: list[tuple[Located, Source]], bag: _Collector) -> dict
         if first_item.path == item.path:
             bag.add(item, f"duplicate source id {src.id!r} (first at line {first_item.line})", key="id")
             continue
-        for name in ("year", "pmid", "doi", "study_type"):
+        for name in ("year", "pmid", "doi", "nct", "study_type"):
             a, b = getattr(first, name), getattr(src, name)
             if a is not None and b is not None and a != b:
                 bag.add(item, f"source {src.id!r} disagrees with {first_item.path.name} "
