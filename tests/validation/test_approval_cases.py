@@ -26,7 +26,7 @@ CHECKED_DRUGS = {
     "margetuximab", "zanidatamab", "trastuzumab-emtansine", "trastuzumab-deruxtecan", "lapatinib",
     "neratinib", "tucatinib", "gefitinib", "erlotinib", "afatinib", "dacomitinib", "osimertinib",
     "lazertinib", "sotorasib", "adagrasib", "encorafenib", "pembrolizumab", "nivolumab",
-    "ipilimumab", "zenocutuzumab",
+    "ipilimumab", "zenocutuzumab", "zongertinib", "mobocertinib", "pertuzumab-trastuzumab-hyaluronidase",
 }
 #: How each biomarker pattern used by a label is stated in a profile (alterations, markers).
 PROFILE_FOR_PATTERN = {
@@ -42,6 +42,9 @@ PROFILE_FOR_PATTERN = {
     "EGFR exon 19 | EGFR L858R": (["EGFR L858R"], []),
     "EGFR T790M": (["EGFR L858R", "EGFR T790M"], []),
     "NRG1 fusion": (["NRG1 fusion"], []),
+    # HER2 tyrosine kinase domain mutation: the common exon 20 insertion
+    "ERBB2 activating": (["ERBB2 A775_G776insYVMA"], []),
+    "ERBB2 exons 19,20,21": ([], []),
 }
 #: Approvals that cannot be posed as one profile and one regimen, and why.
 NOT_POSED = {
