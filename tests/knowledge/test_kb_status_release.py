@@ -217,3 +217,35 @@ def test_kb_diff_bad_folder_exit_2(tmp_path: Path, capsys) -> None:
     assert main(["kb", "diff", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "record has no 'id'" in err and "a.yaml" in err
+
+
+def test_annotate_prints_the_release(capsys) -> None:
+    assert main(["annotate", "--tumor-type", "COADREAD", "--alteration", "KRAS G12D", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["knowledge"]["release"]["version"] == load_kb(check_quotes=False).release.version
+    assert main(["annotate", "--tumor-type", "COADREAD", "--alteration", "KRAS G12D"]) == 0
+    assert "knowledge release" in capsys.readouterr().out
+
+
+def test_prediction_carries_the_release_in_json_and_footers() -> None:
+    from herscape.predict import predict
+    from herscape.profile._read import profile_from_strings
+    from herscape.report import render_html, render_text
+
+    pred = predict(profile_from_strings(["BRAF V600E"], tumor_type="COADREAD"), "encorafenib+cetuximab",
+                   screen="none")
+    release = pred.to_dict()["knowledge_release"]
+    assert release == {"version": pred_kb_release().version, "date": pred_kb_release().date}
+    text = f"knowledge release {release['version']} of {release['date']}"
+    assert text in render_html(pred)
+    from io import StringIO
+
+    from rich.console import Console
+
+    buf = StringIO()
+    render_text(pred, console=Console(file=buf, width=200))
+    assert text in buf.getvalue()
+
+
+def pred_kb_release():
+    return kb_from_store().release
