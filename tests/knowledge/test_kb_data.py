@@ -74,9 +74,11 @@ def test_mechanism_has_strategy(kb, mechanism) -> None:
 
 
 def test_every_record_is_traceable(kb) -> None:
-    # Two kinds of source (issue 11): a seed line, or an identifier plus where it was read.
+    # Two kinds of source (issue 11): a seed line, or an identifier plus where it was read
+    # (labels, agency or company notices and guideline lists are cited by their address alone).
+    unnumbered = ("label", "announcement", "guideline")
     for src in kb.sources.values():
-        assert src.where or (src.read and (src.pmid or src.doi or src.nct or src.study_type == "label")), (
+        assert src.where or (src.read and (src.pmid or src.doi or src.nct or src.study_type in unnumbered)), (
             f"source {src.id} has neither a seed reference nor an identified reading")
     for kind in ("mechanisms", "assertions", "strategies"):
         for rec in getattr(kb, kind).values():
@@ -84,6 +86,22 @@ def test_every_record_is_traceable(kb) -> None:
             if not rec.where:
                 unread = [s for s in rec.sources if not kb.sources[s].read]
                 assert not unread, f"{kind} {rec.id} has no seed reference and cites unread {unread}"
+
+
+def test_every_seed_quote_stands_at_its_line(kb) -> None:
+    """Issue 11: each seed record's quote is found at its line (the loader checks it too)."""
+    from herscape._config import seeds_dir
+    from herscape.knowledge._seedcheck import quote_found
+
+    seeds = seeds_dir()
+    if seeds is None:
+        pytest.skip("../shared/seeds is absent: quotes not checked")
+    kinds = ("sources", "drugs", "mechanisms", "assertions", "strategies")
+    refs = [(kind, rec.id, ref) for kind in kinds for rec in getattr(kb, kind).values() for ref in rec.where]
+    assert len(refs) > 500
+    missing = [(kind, rid, ref.seed, ref.line) for kind, rid, ref in refs
+               if quote_found(seeds, ref.seed, ref.line, ref.quote) is not True]
+    assert not missing, missing[:10]
 
 
 def test_conflicts_are_kept(kb) -> None:

@@ -88,6 +88,11 @@ BAD_CASES = [
     ("drugs/d.yaml", GOOD_DRUGS + "- {id: other, name: other, synonyms: [C-225], drug_class: other}\n",
      "drug name 'C-225' of 'other' is already a name of 'cetuximab'", None, "synonyms"),
     ("strategies/t.yaml", "- id: [unclosed\n", "YAML does not parse", 2, None),
+    ("strategies/t.yaml", GOOD_STRATEGY.replace("tumor_type: COADREAD", "tumor_type: COLRECT"),
+     "tumour type 'COLRECT' is not an OncoTree code", 3, "tumor_type"),
+    # issue 11: a record without a seed line must cite a source read elsewhere (identifier + address)
+    ("strategies/t.yaml", re.sub(r"  where:\n  - \{seed.*\n", "", GOOD_STRATEGY),
+     "has no 'where' \\(seed line\\) and cites 'doi:10.1056/NEJMoa1908075', which has no 'read'", 1, "where"),
 ]
 
 

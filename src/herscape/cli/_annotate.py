@@ -78,7 +78,9 @@ def annotation_document(profiles: Iterable[Profile], results: Iterable[SampleMat
     return {
         "schema_version": SCHEMA_VERSION,
         "herscape_version": _version(),
-        "knowledge": {"records_compiled": matcher.n_records, "counts": kb.stats()},
+        "knowledge": {"records_compiled": matcher.n_records, "counts": kb.stats(),
+                      "release": ({"version": kb.release.version, "date": kb.release.date}
+                                  if kb.release is not None else None)},
         "inputs": inputs,
         "skipped": [_skip_json(e) for e in skipped],
         "samples": samples,
@@ -198,7 +200,10 @@ def _write_sample_tsv(fh: TextIO, profiles: list[Profile], results: list[SampleM
 
 
 def _print_text(profiles: list[Profile], results: list[SampleMatches],
-                skipped: list[ProfileParseError]) -> None:
+                skipped: list[ProfileParseError], kb: KnowledgeBase) -> None:
+    rel = kb.release
+    out_console.print(f"knowledge release {rel.version} of {rel.date}" if rel is not None
+                      else "knowledge release not recorded", highlight=False, style="dim")
     for p, r in zip(profiles, results, strict=True):
         out_console.rule(f"[bold]{p.sample_id}[/] ({p.tumor_type or 'tumour type not given'})")
         out_console.print("features: " + (", ".join(str(f) for f in p.features) or "none"),
@@ -274,7 +279,7 @@ def annotate(inputs: list[Path], *, tumor_type: str | None = None,  # noqa: PLR0
             _write_sample_tsv(fh, profiles, results)
 
     if fmt == "text" and out is None:
-        _print_text(profiles, results, skipped)
+        _print_text(profiles, results, skipped, kb)
     elif out is None:
         import io
 

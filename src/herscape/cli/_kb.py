@@ -13,12 +13,21 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
+from herscape._config import seeds_dir
 from herscape.cli import app, out_console
 from herscape.errors import UsageError
 from herscape.knowledge import RECORD_TYPES, load_kb
+from herscape.knowledge._diff import KbDiff, diff_folders
 from herscape.knowledge._export import export_json, export_tsv
-from herscape.knowledge._format import format_numbers, format_where
-from herscape.knowledge._load import SINGULAR
+from herscape.knowledge._format import (
+    format_approval,
+    format_numbers,
+    format_reading,
+    format_status,
+    format_where,
+)
+from herscape.knowledge._kb import KnowledgeBase
+from herscape.knowledge._load import SINGULAR, data_dir
 from herscape.knowledge._query import find_records
 from herscape.knowledge._store import data_hash, kb_from_store
 
@@ -39,13 +48,26 @@ def validate(
     if data is not None and not data.is_dir():
         msg = f"--data {str(data)!r} is not a folder"
         raise UsageError(msg, field="--data", value=str(data))
-    kb = load_kb(data)
-    counts = kb.stats()
+    checked = seeds_dir() is not None
+    kb = load_kb(data, check_quotes=checked)
+    c = kb.stats()
     out_console.print(
-        f"knowledge base valid: {counts['sources']} sources, {counts['drugs']} drugs, "
-        f"{counts['mechanisms']} mechanisms, {counts['assertions']} assertions, "
-        f"{counts['strategies']} strategies"
+        f"knowledge base valid ({release_text(kb)}): {c['sources']} sources ({c['sources_seed']} read in "
+        f"the seeds, {c['sources_read']} read beyond them), {c['drugs']} drugs ({c['drug_status']} with "
+        f"a status), {c['mechanisms']} mechanisms, {c['assertions']} assertions, {c['strategies']} "
+        f"strategies; records with a seed line: {c['records_seed']}, with read sources only: "
+        f"{c['records_read']}",
+        highlight=False,
     )
+    if not checked:
+        out_console.print("seed quotes NOT checked: the seed documents were not found "
+                          "(set HERSCAPE_SEEDS to the folder of the seed .txt files)", highlight=False)
+
+
+def release_text(kb: KnowledgeBase) -> str:
+    """``'release 1.0.0 of 2026-12-02'``, or ``'no release recorded'``."""
+    rel = kb.release
+    return f"release {rel.version} of {rel.date}" if rel is not None else "no release recorded"
 
 
 @kb_app.command("stats")
@@ -53,11 +75,13 @@ def stats(
     fmt: Annotated[_StatsFormat, typer.Option("--format", help="text or json")] = _StatsFormat.text,
 ) -> None:
     """Count the records of each type."""
-    counts = load_kb().stats()
+    kb = load_kb()
+    counts = kb.stats()
     if fmt is _StatsFormat.json:
-        typer.echo(json.dumps(counts, indent=2))
+        release = kb.release.model_dump(mode="json", exclude_none=True) if kb.release else None
+        typer.echo(json.dumps({"release": release, **counts}, indent=2))
         return
-    table = Table(title="herscape knowledge base")
+    table = Table(title=f"herscape knowledge base, {release_text(kb)}")
     table.add_column("records")
     table.add_column("count", justify="right")
     for key, value in counts.items():
@@ -105,59 +129,87 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _head_source(rec: Any) -> list[str]:
-    ids = " ".join(f"{k.upper()} {v}" for k in ("pmid", "doi") if (v := getattr(rec, k)))
+def _head_source(rec: Any, kb: KnowledgeBase) -> list[str]:
+    ids = " ".join(f"{k.upper()} {v}" for k in ("pmid", "doi", "nct") if (v := getattr(rec, k)))
     lines = [f"{rec.citation} ({rec.study_type}){' — ' + rec.trial if rec.trial else ''}"]
-    return [*lines, ids] if ids else lines
+    if rec.title:
+        lines.append(f"[italic]{rec.title}[/]")
+    lines += [ids] if ids else []
+    return lines + [f"read: {format_reading(r)}" for r in rec.read]
 
 
-def _head_drug(rec: Any) -> list[str]:
+def _head_drug(rec: Any, kb: KnowledgeBase) -> list[str]:
     lines = [f"{rec.name} — {rec.drug_class}; targets: {_cell(rec.targets) or '-'}"]
     for label in ("synonyms", "epitope", "isotype", "components", "mechanism_of_action"):
         if getattr(rec, label):
             lines.append(f"{label.replace('_', ' ')}: {_cell(getattr(rec, label))}")
+    status = kb.status.get(rec.id)
+    lines.append(f"[bold]status:[/] {format_status(status)}")
+    return lines + _status_lines(status, kb) if status is not None else lines
+
+
+def _status_lines(status: Any, kb: KnowledgeBase) -> list[str]:
+    lines = [f"  {format_approval(a)} [{a.source}]" for a in status.approvals]
+    if status.discontinued is not None:
+        stop = status.discontinued
+        lines.append(f"  discontinued, as read in [{stop.source}]")
+    if status.notes:
+        lines.append(f"  {status.notes}")
     return lines
 
 
-def _head_marker(rec: Any) -> list[str]:
+def _head_status(rec: Any, kb: KnowledgeBase) -> list[str]:
+    return [f"{rec.id}: {format_status(rec)}; phase reached {rec.phase}", *_status_lines(rec, kb)]
+
+
+def _head_marker(rec: Any, kb: KnowledgeBase) -> list[str]:
     return [f"{rec.id} ({rec.kind}): {', '.join(rec.values)} — {rec.description}"]
 
 
-def _head_mechanism(rec: Any) -> list[str]:
+def _head_mechanism(rec: Any, kb: KnowledgeBase) -> list[str]:
     lines = [f"[bold]{rec.name}[/] — {rec.category}, {rec.timing}; therapies: {_cell(rec.therapies)}",
              rec.description]
     return [*lines, f"biomarkers: {'; '.join(rec.biomarkers)}"] if rec.biomarkers else lines
 
 
-def _head_assertion(rec: Any) -> list[str]:
+def _head_assertion(rec: Any, kb: KnowledgeBase) -> list[str]:
     sign = "" if rec.direction == "supports" else " (does not support)"
+    claim = " — [bold]prognostic only[/] (never a prediction)" if rec.claim == "prognostic" else ""
+    timing = f", {rec.timing}" if rec.timing else ""
     return [f"[bold]{rec.biomarker}[/] in {rec.tumor_type} on {rec.therapy} → "
-            f"[bold]{rec.effect}[/]{sign}, level {rec.level}"]
+            f"[bold]{rec.effect}[/]{sign}, level {rec.level}{timing}{claim}"]
 
 
-def _head_strategy(rec: Any) -> list[str]:
-    lines = [f"[bold]{rec.regimen}[/] ({rec.kind}) where {rec.fails} fails"
-             f"{' — ' + rec.biomarker if rec.biomarker else ''} in {rec.tumor_type}: "
-             f"[bold]{rec.outcome}[/], level {rec.level}"]
-    return [*lines, f"comparator: {rec.comparator}"] if rec.comparator else lines
+def _head_strategy(rec: Any, kb: KnowledgeBase) -> list[str]:
+    answers = f"; answers {rec.timing} resistance" if rec.timing else ""
+    return [f"[bold]{rec.regimen}[/] ({rec.kind}) where {rec.fails} fails"
+            f"{' — ' + rec.biomarker if rec.biomarker else ''} in {rec.tumor_type}: "
+            f"[bold]{rec.outcome}[/], level {rec.level}{answers}"]
 
 
 _HEADS = {"sources": _head_source, "drugs": _head_drug, "markers": _head_marker,
-          "mechanisms": _head_mechanism, "assertions": _head_assertion, "strategies": _head_strategy}
+          "mechanisms": _head_mechanism, "assertions": _head_assertion, "strategies": _head_strategy,
+          "status": _head_status}
 
 
-def _show_record(kind: str, rec: Any, sources: Any) -> Panel:
+def _show_record(kind: str, rec: Any, kb: KnowledgeBase) -> Panel:
     title = f"[bold]{SINGULAR[kind]}[/] {rec.id}"
-    lines = _HEADS[kind](rec)
-    for label in ("setting", "notes"):
+    lines = _HEADS[kind](rec, kb)
+    for label in ("setting", "comparator", "notes"):
         if getattr(rec, label, None):
             lines.append(f"{label}: {getattr(rec, label)}")
     numbers = format_numbers(getattr(rec, "numbers", None))
     if numbers:
         lines.append(f"[bold cyan]{numbers}[/]")
     for sid in getattr(rec, "sources", []) or []:
-        src = sources.get(sid)
-        lines.append(f"source: {src.citation if src else sid} [{sid}]")
+        src = kb.sources.get(sid)
+        if src is None:
+            lines.append(f"source: {sid}")
+            continue
+        nct = f" {src.nct}" if src.nct and src.nct not in sid else ""
+        trial = f" {src.trial}" if src.trial else ""
+        lines.append(f"source: {src.citation} [{sid}]{trial}{nct}")
+        lines += [f"[dim]  read: {format_reading(r)}[/]" for r in src.read] if kind != "sources" else []
     where = format_where(list(getattr(rec, "where", []) or []))
     if where:
         lines.append(f"[dim]read in {where}[/]")
@@ -183,7 +235,7 @@ def show(
         return
     kb = kb_from_store()
     for rkind, rid, _ in rows:
-        out_console.print(_show_record(rkind, getattr(kb, rkind)[rid], kb.sources))
+        out_console.print(_show_record(rkind, getattr(kb, rkind)[rid], kb))
     out_console.print(f"{len(rows)} record(s) for {query!r}")
 
 
@@ -205,3 +257,49 @@ def markers(
         values = ", ".join(m.values) + (f", or a number ({m.numeric_unit})" if m.numeric_unit else "")
         table.add_row(m.id, str(m.kind), m.gene or "", ", ".join(m.aliases), values)
     out_console.print(table)
+
+
+@kb_app.command("diff")
+def diff(
+    old: Annotated[Path, typer.Argument(help="the older knowledge folder (holding sources/, drugs/, ...)")],
+    new: Annotated[Path | None, typer.Argument(help="the newer knowledge folder (default: the shipped one)")] = None,
+    fmt: Annotated[_StatsFormat, typer.Option("--format", help="text or json")] = _StatsFormat.text,
+) -> None:
+    """List the records added, removed and changed (by field) between two knowledge folders."""
+    result = diff_folders(old, new or data_dir())
+    if fmt is _StatsFormat.json:
+        typer.echo(json.dumps(_diff_json(result), indent=1, ensure_ascii=False, default=str))
+        return
+    out_console.print(f"knowledge diff {result.old} ({_release_of(result.old_release)}) → "
+                      f"{result.new} ({_release_of(result.new_release)})", highlight=False)
+    if result.empty:
+        out_console.print("no record added, removed or changed", highlight=False)
+        return
+    for kind, counts in result.counts().items():
+        out_console.print(f"{kind}: {counts['added']} added, {counts['removed']} removed, "
+                          f"{counts['changed']} changed", highlight=False)
+    for kind, rid in result.added:
+        out_console.print(f"+ {SINGULAR[kind]} {rid}", highlight=False, markup=False)
+    for kind, rid in result.removed:
+        out_console.print(f"- {SINGULAR[kind]} {rid}", highlight=False, markup=False)
+    for change in result.changed:
+        out_console.print(f"~ {SINGULAR[change.kind]} {change.id}: {', '.join(change.fields)}",
+                          highlight=False, markup=False)
+
+
+def _release_of(release: dict[str, Any] | None) -> str:
+    if not release:
+        return "no release recorded"
+    return f"release {release.get('version', '?')} of {release.get('date', '?')}"
+
+
+def _diff_json(result: KbDiff) -> dict[str, Any]:
+    return {
+        "old": {"path": str(result.old), "release": result.old_release},
+        "new": {"path": str(result.new), "release": result.new_release},
+        "counts": result.counts(),
+        "added": [{"record_type": SINGULAR[k], "id": rid} for k, rid in result.added],
+        "removed": [{"record_type": SINGULAR[k], "id": rid} for k, rid in result.removed],
+        "changed": [{"record_type": SINGULAR[c.kind], "id": c.id, "fields": list(c.fields),
+                     "before": c.before, "after": c.after} for c in result.changed],
+    }

@@ -10,7 +10,16 @@ from typing import Any
 
 from herscape.errors import UsageError
 from herscape.knowledge._regimen import Regimen
-from herscape.knowledge._schema import Assertion, Drug, MarkerDef, Mechanism, Source, Strategy
+from herscape.knowledge._schema import (
+    Assertion,
+    Drug,
+    DrugStatus,
+    MarkerDef,
+    Mechanism,
+    Release,
+    Source,
+    Strategy,
+)
 
 __all__ = ["KnowledgeBase", "drug_key"]
 
@@ -24,7 +33,11 @@ def drug_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """Every knowledge record, validated, with lookups by drug name and marker name."""
+    """Every knowledge record, validated, with lookups by drug name and marker name.
+
+    ``status`` holds each drug's :class:`DrugStatus` by drug id (see :meth:`drug_status`);
+    ``release`` the knowledge release (version, date), None for a folder without ``release.yaml``.
+    """
 
     sources: MappingProxyType[str, Source]
     drugs: MappingProxyType[str, Drug]
@@ -34,11 +47,14 @@ class KnowledgeBase:
     strategies: MappingProxyType[str, Strategy]
     _drug_index: dict[str, str] = field(repr=False)
     _marker_index: dict[str, str] = field(repr=False)
+    status: MappingProxyType[str, DrugStatus] = field(default_factory=lambda: MappingProxyType({}))
+    release: Release | None = None
 
     @classmethod
-    def from_records(cls, *, sources: dict[str, Source], drugs: dict[str, Drug],
+    def from_records(cls, *, sources: dict[str, Source], drugs: dict[str, Drug],  # noqa: PLR0913 - one per record type
                      markers: dict[str, MarkerDef], mechanisms: dict[str, Mechanism],
                      assertions: dict[str, Assertion], strategies: dict[str, Strategy],
+                     status: dict[str, DrugStatus] | None = None, release: Release | None = None,
                      bag: Any = None) -> KnowledgeBase:
         """Build the indexes; name clashes between drugs are reported through ``bag``."""
         drug_index: dict[str, str] = {}
@@ -64,6 +80,8 @@ class KnowledgeBase:
             strategies=MappingProxyType(dict(strategies)),
             _drug_index=drug_index,
             _marker_index=marker_index,
+            status=MappingProxyType(dict(status or {})),
+            release=release,
         )
 
     # drugs and regimens -------------------------------------------------------------
@@ -93,6 +111,15 @@ class KnowledgeBase:
             msg = f"regimen {text!r} must be drug names joined by '+'"
             raise UsageError(msg, field="therapy", value=text)
         return Regimen(frozenset(self.drug(n).id for n in names))
+
+    def drug_status(self, name: str) -> DrugStatus | None:
+        """The development status of a drug (any name or synonym), or None when not recorded.
+
+        Use ``.state`` (``approved``, ``investigational``, ``discontinued``, ``not_a_drug``),
+        ``.is_discontinued`` (never recommend) and ``.approvals_for(tumor_type)``; an unknown drug
+        name raises :class:`UsageError`.
+        """
+        return self.status.get(self.drug(name).id)
 
     # markers ------------------------------------------------------------------------
     def find_marker(self, name: str) -> MarkerDef | None:
@@ -125,8 +152,12 @@ class KnowledgeBase:
         """Record counts, as ``herscape kb stats`` prints them."""
         strategies = list(self.strategies.values())
         assertions = list(self.assertions.values())
+        # mechanisms, assertions, strategies: read in a seed (``where``) or beyond it (read sources)
+        records = [*self.mechanisms.values(), *assertions, *strategies]
         return {
             "sources": len(self.sources),
+            "sources_seed": sum(s.is_seed for s in self.sources.values()),
+            "sources_read": sum(bool(s.read) for s in self.sources.values()),
             "drugs": len(self.drugs),
             "markers": len(self.markers),
             "mechanisms": len(self.mechanisms),
@@ -137,4 +168,9 @@ class KnowledgeBase:
             "strategies_positive": sum(s.outcome == "positive" for s in strategies),
             "strategies_negative": sum(s.outcome == "negative" for s in strategies),
             "strategies_mixed": sum(s.outcome == "mixed" for s in strategies),
+            "records_seed": sum(bool(r.where) for r in records),
+            "records_read": sum(not r.where for r in records),
+            "drug_status": len(self.status),
+            "drugs_approved": sum(s.state == "approved" for s in self.status.values()),
+            "drugs_discontinued": sum(s.is_discontinued for s in self.status.values()),
         }

@@ -20,16 +20,19 @@ from herscape.knowledge._pattern import Marker, atoms, parse_pattern
 from herscape.knowledge._schema import (
     Assertion,
     Drug,
+    DrugStatus,
     MarkerDef,
     Mechanism,
+    Release,
     SeedRef,
     Source,
     Strategy,
 )
 from herscape.knowledge._seedcheck import quote_found
-from herscape.knowledge._yaml import Located, read_records
+from herscape.knowledge._yaml import Located, read_mapping, read_records
+from herscape.profile._oncotree import oncotree
 
-__all__ = ["RECORD_TYPES", "SINGULAR", "data_dir", "data_files", "load_kb"]
+__all__ = ["RECORD_TYPES", "RELEASE_FILE", "SINGULAR", "data_dir", "data_files", "load_kb", "load_release"]
 
 #: Folder name -> record model, in load order.
 RECORD_TYPES: dict[str, type[BaseModel]] = {
@@ -39,11 +42,15 @@ RECORD_TYPES: dict[str, type[BaseModel]] = {
     "mechanisms": Mechanism,
     "assertions": Assertion,
     "strategies": Strategy,
+    "status": DrugStatus,
 }
 
 
 SINGULAR = {"sources": "source", "drugs": "drug", "markers": "marker", "mechanisms": "mechanism",
-             "assertions": "assertion", "strategies": "strategy"}
+            "assertions": "assertion", "strategies": "strategy", "status": "drug status"}
+
+#: The knowledge release file, beside the record folders.
+RELEASE_FILE = "release.yaml"
 
 
 def data_dir() -> Path:
@@ -54,7 +61,30 @@ def data_dir() -> Path:
 def data_files(root: Path | None = None) -> list[Path]:
     """Every knowledge file under ``root`` in a stable order."""
     root = root or data_dir()
-    return sorted(p for kind in RECORD_TYPES for p in (root / kind).glob("*.y*ml"))
+    files = sorted(p for kind in RECORD_TYPES for p in (root / kind).glob("*.y*ml"))
+    release = root / RELEASE_FILE
+    return [*files, release] if release.is_file() else files
+
+
+def load_release(root: Path | None = None) -> Release | None:
+    """The release (version, date) of a knowledge folder, or None when it has no ``release.yaml``.
+
+    Raises
+    ------
+    KnowledgeBaseError
+        The file exists but is not a valid release (naming the file, line and field).
+    """
+    path = (root or data_dir()) / RELEASE_FILE
+    if not path.is_file():
+        return None
+    item = read_mapping(path)
+    try:
+        return Release.model_validate(item.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else None
+        raise KnowledgeBaseError(f"{'.'.join(map(str, err['loc']))}: {err['msg']}", source=str(path),
+                                 line=item.line_of(key), field=key, value=err.get("input")) from exc
 
 
 @dataclass
@@ -99,7 +129,7 @@ def _merge_sources(items: list[tuple[Located, Source]], bag: _Collector) -> dict
         if first_item.path == item.path:
             bag.add(item, f"duplicate source id {src.id!r} (first at line {first_item.line})", key="id")
             continue
-        for name in ("year", "pmid", "doi", "study_type"):
+        for name in ("year", "pmid", "doi", "nct", "study_type"):
             a, b = getattr(first, name), getattr(src, name)
             if a is not None and b is not None and a != b:
                 bag.add(item, f"source {src.id!r} disagrees with {first_item.path.name} "
@@ -142,9 +172,14 @@ def load_kb(root: Path | None = None, *, check_quotes: bool | None = None) -> Kn
                 if record is not None:
                     parsed[kind].append((item, record))
 
+    release = None
+    try:
+        release = load_release(root)
+    except KnowledgeBaseError as exc:
+        bag.problems.append(exc)
     sources = _merge_sources(parsed["sources"], bag)
     kb_records: dict[str, dict[str, Any]] = {"sources": sources}
-    for kind in ("drugs", "markers", "mechanisms", "assertions", "strategies"):
+    for kind in ("drugs", "markers", "mechanisms", "assertions", "strategies", "status"):
         seen: dict[str, Located] = {}
         records: dict[str, Any] = {}
         for item, rec in parsed[kind]:
@@ -164,6 +199,8 @@ def load_kb(root: Path | None = None, *, check_quotes: bool | None = None) -> Kn
         mechanisms=kb_records["mechanisms"],
         assertions=kb_records["assertions"],
         strategies=kb_records["strategies"],
+        status=kb_records["status"],
+        release=release,
         bag=bag,
     )
     located = {id(rec): item for kind in parsed for item, rec in parsed[kind]}
@@ -226,6 +263,15 @@ def _cross_check(kb: KnowledgeBase, located: dict[int, Located], bag: _Collector
                 if problem:
                     bag.add(where(rec), problem, key=key, value=text)
 
+    tree = oncotree()
+
+    def need_tumor(rec: Any, codes: Iterable[str]) -> None:
+        """A tumour type the shipped OncoTree does not hold would never match a profile."""
+        for code in codes:
+            if code not in tree:
+                bag.add(where(rec), f"tumour type {code!r} is not an OncoTree code herscape ships "
+                                    "(profile/data/oncotree.tsv)", key="tumor_type", value=code)
+
     def need_mechanism(rec: Any) -> None:
         mid = getattr(rec, "mechanism", None)
         if mid is not None and mid not in kb.mechanisms:
@@ -239,17 +285,19 @@ def _cross_check(kb: KnowledgeBase, located: dict[int, Located], bag: _Collector
             [need_pattern(m, "biomarkers", b) for b in m.biomarkers],
         )),
         (kb.assertions.values(), lambda a: (
-            need_sources(a), need_mechanism(a), need_trace(a), need_setting(a),
+            need_sources(a), need_mechanism(a), need_trace(a), need_setting(a), need_tumor(a, [a.tumor_type]),
             need_drugs(a, "therapy", a.therapy.split("+")),
             need_pattern(a, "biomarker", a.biomarker),
         )),
         (kb.strategies.values(), lambda s: (
-            need_sources(s), need_mechanism(s), need_trace(s), need_setting(s),
+            need_sources(s), need_mechanism(s), need_trace(s), need_setting(s), need_tumor(s, [s.tumor_type]),
             need_drugs(s, "fails", s.fails.split("+")),
             need_drugs(s, "regimen", s.regimen.split("+")),
             need_pattern(s, "biomarker", s.biomarker),
         )),
         (kb.markers.values(), need_sources),
+        (kb.status.values(), lambda st: (_check_status(kb, st, where(st), bag, need_pattern),
+                                         need_tumor(st, [a.tumor_type for a in st.approvals]))),
     ]
     for records, check in checks:
         for rec in records:
@@ -272,3 +320,51 @@ def _check_quotes(kb: KnowledgeBase, parsed: dict[str, list[tuple[Located, Any]]
                 if found is False:
                     bag.add(item, f"quote {ref.quote!r} not found within 3 lines of seed "
                                   f"{ref.seed} line {ref.line}", key="where", value=ref.quote)
+
+
+def _check_status(kb: KnowledgeBase, status: DrugStatus, item: Located | None, bag: _Collector,
+                  need_pattern: Callable[[Any, str, str | None], None]) -> None:
+    """A status names a drug by id; its sources exist; an approval cites a read source (the label
+    or announcement), names a regimen that contains the drug, and agrees with ``approved``."""
+    drug = kb.drugs.get(status.id)
+    if drug is None:
+        bag.add(item, f"drug status {status.id!r}: no drug has this id (use the drug record's id)",
+                key="id", value=status.id)
+        return
+    cited = [("sources", sid) for sid in status.sources]
+    cited += [("approvals", a.source) for a in status.approvals]
+    if status.discontinued is not None:
+        cited.append(("discontinued", status.discontinued.source))
+    for key, sid in cited:
+        src = kb.sources.get(sid)
+        if src is None:
+            bag.add(item, f"source {sid!r} is not defined in sources/", key=key, value=sid)
+        elif key == "approvals" and not src.read:
+            bag.add(item, f"approval cites {sid!r}, which has no 'read' address (cite the label or "
+                          "the approval announcement read)", key=key, value=sid)
+    for approval in status.approvals:
+        need_pattern(status, "approvals", approval.biomarker)
+        _check_approval_drugs(kb, drug.id, approval, item, bag)
+    approved = status.state == "approved"
+    if drug.approved != approved:
+        bag.add(item, f"drug {drug.id!r} has approved: {str(drug.approved).lower()} but its status is "
+                      f"{status.state!r}", key="phase", value=status.phase.value)
+
+
+def _check_approval_drugs(kb: KnowledgeBase, drug_id: str, approval: Any, item: Located | None,
+                          bag: _Collector) -> None:
+    """Drug names in an approval (setting ``prior``, ``regimen``) resolve; the regimen holds the drug."""
+    for name in approval.setting.prior if approval.setting is not None else []:
+        if kb.find_drug(name) is None:
+            bag.add(item, f"approval setting prior drug {name!r} does not resolve", key="approvals", value=name)
+    if not approval.regimen:
+        return
+    parts = approval.regimen.split("+")
+    found = [kb.find_drug(n) for n in parts]
+    for name, drug in zip(parts, found, strict=True):
+        if drug is None:
+            bag.add(item, f"approval regimen drug {name!r} does not resolve", key="approvals",
+                    value=approval.regimen)
+    if all(found) and drug_id not in {d.id for d in found if d is not None}:
+        bag.add(item, f"approval regimen {approval.regimen!r} does not contain {drug_id!r}",
+                key="approvals", value=approval.regimen)

@@ -42,9 +42,18 @@ def _ids_for(db: sqlite3.Connection, terms: set[str]) -> set[tuple[str, str]]:
 def find_records(query: str, *, root: Path | None = None) -> list[tuple[str, str, str]]:
     """Records matching ``query`` as ``(kind, id, json)``, in store order.
 
-    The whole query is tried first as one term (``"EGFR S492R"``, ``"BEACON"``, ``"T-DM1"``);
-    failing that, every word must match (``"CD36 lapatinib"``); failing that, a case-insensitive
-    substring search over the record text.
+    Identifiers and whole words only, most exact first:
+
+    1. the whole query as one indexed term: record id, gene, alteration, drug (any synonym; then
+       every record naming the drug), mechanism, trial, first author (``"EGFR S492R"``,
+       ``"BEACON"``, ``"T-DM1"``);
+    2. every word as a term (``"CD36 lapatinib"``);
+    3. the query as a whole word or phrase anywhere in a record's text (``"MARIANNE"`` in a note),
+       never inside a longer word (``"ras"`` does not find "trastuzumab");
+    4. a record id starting with the query up to a separator (``"S002b-tdm1"`` finds
+       ``S002b-tdm1-marianne``; ``"tras"`` finds nothing).
+
+    An empty list means no record.
     """
     with closing(open_store(root)) as db:
         hits = _ids_for(db, _terms_for(query))
@@ -55,10 +64,24 @@ def find_records(query: str, *, root: Path | None = None) -> list[tuple[str, str
             words = [w for w in _SPLIT.split(query) if w]
             sets = [_ids_for(db, _terms_for(w)) for w in words]
             hits = set.intersection(*sets) if sets and all(sets) else set()
-        if not hits:
-            like = f"%{query.strip().lower()}%"
-            hits = set(db.execute("SELECT kind, id FROM records WHERE lower(json) LIKE ?", (like,)))
-        if not hits:
-            return []
         rows = db.execute("SELECT kind, id, json FROM records ORDER BY rowid").fetchall()
+    if not hits:
+        hits = _whole_word_hits(rows, query)
+    if not hits:
+        low = query.strip().lower()
+        hits = {(kind, rid) for kind, rid, _ in rows if _id_prefix(rid.lower(), low)}
     return [row for row in rows if (row[0], row[1]) in hits]
+
+
+def _id_prefix(rid: str, query: str) -> bool:
+    """``query`` is ``rid`` or its leading segments (the next character is not a letter or digit)."""
+    return bool(query) and rid.startswith(query) and (len(rid) == len(query) or not rid[len(query)].isalnum())
+
+
+def _whole_word_hits(rows: list[tuple[str, str, str]], query: str) -> set[tuple[str, str]]:
+    """Records whose text holds the query as a whole word or phrase (white space flexible)."""
+    words = [re.escape(w) for w in _SPLIT.split(query.strip()) if w]
+    if not words:
+        return set()
+    pattern = re.compile(r"(?<![A-Za-z0-9])" + r"[\s,;]+".join(words) + r"(?![A-Za-z0-9])", re.IGNORECASE)
+    return {(kind, rid) for kind, rid, blob in rows if pattern.search(blob)}

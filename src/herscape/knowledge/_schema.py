@@ -11,7 +11,10 @@ mechanisms/    :class:`Mechanism`: a named way of escaping a therapy
 assertions/    :class:`Assertion`: biomarker x tumour type x regimen -> effect, with numbers
 strategies/    :class:`Strategy`: mechanism/biomarker x failed therapy -> regimen, with outcome
 markers/       :class:`MarkerDef`: a non-genomic marker (NAME=VALUE) and the values it takes
+status/        :class:`DrugStatus`: a drug's development phase, approvals and discontinuation
 =============  ===========================================================================
+
+``release.yaml`` beside the folders holds the :class:`Release` (version and date).
 
 Conventions
 -----------
@@ -43,20 +46,26 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
+    "Agency",
+    "Approval",
     "Assertion",
     "Claim",
+    "Discontinuation",
     "Drug",
     "DrugClass",
+    "DrugStatus",
     "Effect",
     "Level",
+    "Line",
     "MarkerDef",
     "MarkerKind",
     "Mechanism",
     "MechanismCategory",
     "Numbers",
-    "Line",
     "Outcome",
+    "Phase",
     "Reading",
+    "Release",
     "SeedRef",
     "Setting",
     "Source",
@@ -103,7 +112,9 @@ class StudyType(StrEnum):
     cell_line = "cell_line"
     review = "review"
     guideline = "guideline"
-    label = "label"  # a regulatory drug label (FDA prescribing information, EMA SmPC)
+    label = "label"  # a regulatory drug label or approval notice (FDA prescribing information or
+    # announcement, EMA SmPC or assessment)
+    announcement = "announcement"  # a company or agency statement (development stopped, trial halted)
     reference = "reference"  # a standard reference (nomenclature, database)
 
 
@@ -111,6 +122,7 @@ class Timing(StrEnum):
     primary = "primary"
     acquired = "acquired"
     both = "both"
+    uncertain = "uncertain"  # the source cannot tell (seed 001 Table 2 "Not sure" for both)
 
 
 class MechanismCategory(StrEnum):
@@ -226,7 +238,7 @@ class Reading(_Record):
     url: str = Field(pattern=r"^https?://\S+$")
     date: str = Field(pattern=r"^20\d\d-[01]\d-[0-3]\d$", description="YYYY-MM-DD")
     what: str = Field(pattern=r"^(abstract|full_text|label|trial_report|registry|conference_abstract"
-                              r"|press_release|guideline)$")
+                              r"|press_release|guideline|news)$")
 
 
 class Setting(_Record):
@@ -309,6 +321,28 @@ class Numbers(_Record):
     frequency: float | None = Field(default=None, ge=0, le=100, description="biomarker prevalence, %")
     text: str | None = Field(default=None, description="the figures verbatim, when they do not fit")
 
+    @model_validator(mode="after")
+    def _paired(self) -> Numbers:
+        """A bound needs its value, a CI both ends, a landmark rate what it measures."""
+        pairs = (("p_bound", "p"), ("p2_bound", "p2"), ("hr_endpoint", "hr"), ("hr2_endpoint", "hr2"),
+                 ("ci2_low", "hr2"), ("rate_endpoint", "rate"))
+        for tag, value in pairs:
+            if getattr(self, tag) is not None and getattr(self, value) is None:
+                msg = f"{tag} is given but {value} is not"
+                raise ValueError(msg)
+        for low, high in (("ci_low", "ci_high"), ("ci2_low", "ci2_high")):
+            a, b = getattr(self, low), getattr(self, high)
+            if (a is None) != (b is None):
+                msg = f"{low} and {high} go together"
+                raise ValueError(msg)
+            if a is not None and a > b:
+                msg = f"{low} {a} is above {high} {b}"
+                raise ValueError(msg)
+        if (self.rate is not None or self.rate_control is not None) and self.rate_endpoint is None:
+            msg = "rate needs rate_endpoint (what it measures, e.g. '3-year IDFS')"
+            raise ValueError(msg)
+        return self
+
 
 class Source(_Record):
     """A publication cited by other records."""
@@ -329,9 +363,11 @@ class Source(_Record):
     def _traceable(self) -> Source:
         if not self.where and not self.read:
             raise ValueError("a source needs 'where' (seed lines) or 'read' (address and date)")
-        if self.read and not (self.pmid or self.doi or self.nct or self.study_type is StudyType.label):
+        # labels, agency notices and guideline lists are cited by address (no PMID/DOI)
+        unnumbered = (StudyType.label, StudyType.announcement, StudyType.guideline)
+        if self.read and not (self.pmid or self.doi or self.nct or self.study_type in unnumbered):
             raise ValueError("a source read outside the seeds needs a pmid, doi or nct "
-                             "(or study_type 'label')")
+                             "(or study_type 'label', 'announcement' or 'guideline')")
         return self
 
     @property
@@ -418,4 +454,103 @@ class Strategy(_Record):
     numbers: Numbers | None = None
     sources: list[SourceId] = Field(min_length=1)
     where: list[SeedRef] = Field(default_factory=list, description="empty: only read sources cited")
+    notes: str | None = None
+
+
+class Phase(StrEnum):
+    """The furthest a drug has gone in development (whatever happened after)."""
+
+    approved = "approved"  # approved by at least one agency for some indication
+    phase_iii = "phase_iii"
+    phase_ii = "phase_ii"
+    phase_i = "phase_i"
+    preclinical = "preclinical"
+    not_a_drug = "not_a_drug"  # a tool compound, a drug class or a regimen name: never developed as such
+
+
+class Agency(StrEnum):
+    FDA = "FDA"
+    EMA = "EMA"  # European Commission authorisation on the EMA's opinion
+    NMPA = "NMPA"  # China
+    PMDA = "PMDA"  # Japan
+
+
+class Approval(_Record):
+    """One approved indication: agency, year, who (tumour, biomarker, setting) and on what regimen."""
+
+    agency: Agency
+    year: int = Field(ge=1950, le=2030)
+    indication: str = Field(min_length=5, description="the indication in short, as the label states it")
+    tumor_type: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", description="OncoTree code (TISSUE: tumour-agnostic)")
+    biomarker: str | None = Field(default=None, description="pattern the label selects on, if any")
+    regimen: str | None = Field(default=None,
+                                description="the approved regimen (drugs joined by +); default the drug alone")
+    setting: Setting | None = None
+    accelerated: bool = Field(default=False, description="FDA accelerated (conditional) approval")
+    withdrawn: bool = Field(default=False, description="the indication was withdrawn")
+    withdrawn_year: int | None = Field(default=None, ge=1950, le=2030, description="when, if known")
+    source: SourceId
+
+
+class Discontinuation(_Record):
+    """Development stopped: when (if known), why, and what says so."""
+
+    year: int | None = Field(default=None, ge=1950, le=2030)
+    reason: str = Field(min_length=5, description="e.g. 'no benefit in phase III (trial)'")
+    source: SourceId
+
+
+class DrugStatus(_Record):
+    """Where a drug stands: phase reached, approvals, discontinuation; every statement cited.
+
+    ``id`` is the drug's id. States: *approved* (an approval not withdrawn, or ``phase: approved``
+    with the indications not itemised, as for chemotherapy backbones), *discontinued*
+    (development stopped and nothing approved, or every approval withdrawn), otherwise
+    *investigational*; a tool compound or a class is *not a drug*. An approved drug may still be
+    discontinued in other indications (``discontinued`` with an approval): it stays approved.
+    """
+
+    id: RecordId
+    phase: Phase
+    approvals: list[Approval] = Field(default_factory=list)
+    discontinued: Discontinuation | None = None
+    sources: list[SourceId] = Field(min_length=1, description="what supports the phase reached")
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DrugStatus:
+        if self.approvals and self.phase is not Phase.approved:
+            msg = f"phase is {self.phase.value!r} but approvals are listed: phase must be 'approved'"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def state(self) -> str:
+        """``approved``, ``discontinued``, ``investigational`` or ``not_a_drug``."""
+        if self.phase is Phase.not_a_drug:
+            return "not_a_drug"
+        if any(not a.withdrawn for a in self.approvals):
+            return "approved"
+        if self.approvals:  # every itemised approval withdrawn
+            return "discontinued"
+        if self.phase is Phase.approved:  # approved, indications not itemised
+            return "approved"
+        return "discontinued" if self.discontinued is not None else "investigational"
+
+    @property
+    def is_discontinued(self) -> bool:
+        """Never to be recommended: development stopped and no approval stands."""
+        return self.state == "discontinued"
+
+    def approvals_for(self, tumor_type: str | None = None) -> list[Approval]:
+        """Standing approvals, for one OncoTree code exactly when given (no tree walk here)."""
+        return [a for a in self.approvals if not a.withdrawn
+                and (tumor_type is None or a.tumor_type == tumor_type)]
+
+
+class Release(_Record):
+    """The knowledge release: a version and the date it was cut (``data/release.yaml``)."""
+
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$", description="MAJOR.MINOR[.PATCH]")
+    date: str = Field(pattern=r"^20\d\d-[01]\d-[0-3]\d$", description="YYYY-MM-DD")
     notes: str | None = None

@@ -22,11 +22,12 @@ from herscape._config import cache_dir
 from herscape.knowledge._kb import KnowledgeBase, drug_key
 from herscape.knowledge._load import RECORD_TYPES, data_dir, data_files, load_kb
 from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms, parse_pattern
+from herscape.knowledge._schema import Release
 
 __all__ = ["STORE_FORMAT", "data_hash", "kb_from_store", "open_store", "store_path"]
 
 #: Bumped when the store layout changes, so old stores are not read.
-STORE_FORMAT = 2
+STORE_FORMAT = 3
 
 
 def data_hash(root: Path | None = None) -> str:
@@ -113,6 +114,8 @@ def _build(kb: KnowledgeBase, path: Path, digest: str) -> None:
             )
             db.execute("INSERT INTO meta VALUES ('hash', ?)", (digest,))
             db.execute("INSERT INTO meta VALUES ('format', ?)", (str(STORE_FORMAT),))
+            if kb.release is not None:
+                db.execute("INSERT INTO meta VALUES ('release', ?)", (kb.release.model_dump_json(),))
             for kind in RECORD_TYPES:
                 for rec in getattr(kb, kind).values():
                     db.execute("INSERT INTO records VALUES (?, ?, ?)",
@@ -145,4 +148,6 @@ def kb_from_store(root: Path | None = None) -> KnowledgeBase:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         for kind, rid, blob in db.execute("SELECT kind, id, json FROM records ORDER BY rowid"):
             records[kind][rid] = RECORD_TYPES[kind].model_validate(json.loads(blob))
-    return KnowledgeBase.from_records(**records)
+        row = db.execute("SELECT value FROM meta WHERE key = 'release'").fetchone()
+    release = Release.model_validate_json(row[0]) if row else None
+    return KnowledgeBase.from_records(**records, release=release)

@@ -10,7 +10,7 @@ import yaml
 
 from herscape.errors import KnowledgeBaseError
 
-__all__ = ["Located", "read_records"]
+__all__ = ["Located", "read_mapping", "read_records"]
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -28,14 +28,7 @@ class Located:
         return self.key_lines.get(key, self.line) if key else self.line
 
 
-def read_records(path: Path) -> list[Located]:
-    """Read a YAML file whose top level is a list of mappings.
-
-    Raises
-    ------
-    KnowledgeBaseError
-        When the YAML does not parse or is not a list of mappings.
-    """
+def _compose(path: Path) -> yaml.Node | None:
     text = path.read_text(encoding="utf-8")
     try:
         root = yaml.compose(text, Loader=_Base)
@@ -45,18 +38,48 @@ def read_records(path: Path) -> list[Located]:
         col = mark.column + 1 if mark is not None else None
         msg = f"YAML does not parse: {getattr(exc, 'problem', exc)}"
         raise KnowledgeBaseError(msg, source=str(path), line=line, column=col) from exc
+    return root
+
+
+def _located(node: yaml.MappingNode, path: Path) -> Located:
+    data = yaml.constructor.SafeConstructor().construct_document(node)
+    key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
+    return Located(data, path, node.start_mark.line + 1, key_lines)
+
+
+def read_mapping(path: Path) -> Located:
+    """Read a YAML file whose top level is one mapping (e.g. ``release.yaml``).
+
+    Raises
+    ------
+    KnowledgeBaseError
+        When the YAML does not parse or is not a mapping.
+    """
+    root = _compose(path)
+    if not isinstance(root, yaml.MappingNode):
+        msg = "top level must be a mapping"
+        raise KnowledgeBaseError(msg, source=str(path), line=root.start_mark.line + 1 if root else 1)
+    return _located(root, path)
+
+
+def read_records(path: Path) -> list[Located]:
+    """Read a YAML file whose top level is a list of mappings.
+
+    Raises
+    ------
+    KnowledgeBaseError
+        When the YAML does not parse or is not a list of mappings.
+    """
+    root = _compose(path)
     if root is None:
         return []
     if not isinstance(root, yaml.SequenceNode):
         msg = "top level must be a list of records"
         raise KnowledgeBaseError(msg, source=str(path), line=root.start_mark.line + 1)
-    constructor = yaml.constructor.SafeConstructor()
     out = []
     for node in root.value:
         if not isinstance(node, yaml.MappingNode):
             msg = "each list item must be a mapping (a record)"
             raise KnowledgeBaseError(msg, source=str(path), line=node.start_mark.line + 1)
-        data = constructor.construct_document(node)
-        key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if hasattr(k, "value")}
-        out.append(Located(data, path, node.start_mark.line + 1, key_lines))
+        out.append(_located(node, path))
     return out

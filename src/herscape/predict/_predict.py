@@ -486,4 +486,6 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
             "model": f"{engine.erbb.curated.name} {engine.erbb.curated.version} ({model_hash})",
             "seed": seed, "samples": samples, "screen": screen, "screen_samples": SCREEN_SAMPLES,
         },
+        knowledge_release=({"version": kb.release.version, "date": kb.release.date}
+                           if kb.release is not None else None),
     )

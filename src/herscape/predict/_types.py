@@ -151,6 +151,8 @@ class Prediction:
     strategies: tuple[StrategyResult, ...]
     unrecognized: tuple[dict[str, Any], ...]
     provenance: dict[str, Any]
+    #: ``{"version", "date"}`` of the knowledge used (``KnowledgeBase.release``), None if unrecorded.
+    knowledge_release: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (plain dicts, lists, strings and numbers)."""
@@ -167,6 +169,7 @@ class Prediction:
             "strategies": [s.to_dict() for s in self.strategies],
             "unrecognized": list(self.unrecognized),
             "provenance": self.provenance,
+            "knowledge_release": self.knowledge_release,
         })
 
 

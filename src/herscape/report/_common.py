@@ -18,6 +18,7 @@ __all__ = [
     "UNMODELLED_DRIVER_NOTE",
     "VERDICT_COLOURS",
     "hex_colour",
+    "release_text",
     "ramp",
     "thresholds",
     "as_prediction",
@@ -95,6 +96,12 @@ def as_prediction(pred: Any) -> dict[str, Any]:
         msg = f"the prediction does not match prediction.schema.json at {where}: {err.message}"
         raise ReportError(msg, field=where)
     return dict(data)
+
+
+def release_text(pred: Mapping[str, Any]) -> str:
+    """``'knowledge release 1.0.0 of 2026-12-02'`` for a report footer."""
+    rel = pred.get("knowledge_release")
+    return f"knowledge release {rel['version']} of {rel['date']}" if rel else "knowledge release not recorded"
 
 
 def fmt_num(value: Any, digits: int = 2) -> str:

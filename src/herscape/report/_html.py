@@ -30,6 +30,7 @@ from herscape.report._common import (
     readout_rows,
     references,
     regimen_name,
+    release_text,
     short_cite,
     thresholds,
 )
@@ -328,6 +329,7 @@ def _footer(pred: Mapping[str, Any]) -> str:
     items = " · ".join(f"{_e(k)}: {_e(prov[k])}" for k in sorted(prov))
     return (
         f'<footer><p>Provenance — {items} · schema {_e(pred["schema_version"])}</p>'
+        f"<p>{_e(release_text(pred))}</p>"
         "<p>herscape is a research tool. Its verdicts summarise published evidence and an "
         "executable network model for discussion by a molecular tumour board; they are not a "
         "prescription.</p></footer>"

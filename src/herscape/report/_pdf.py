@@ -32,6 +32,7 @@ from herscape.report._common import (
     readout_rows,
     references,
     regimen_name,
+    release_text,
     short_cite,
     thresholds,
 )
@@ -481,6 +482,7 @@ def _footer(doc: _Doc, pred: Mapping[str, Any]) -> None:
     doc.heading("Provenance", size=10)
     doc.para(" - ".join(f"{k}: {prov[k]}" for k in sorted(prov))
              + f" - schema {pred['schema_version']}", size=7.5, colour=(90, 90, 90))
+    doc.para(release_text(pred), size=7.5, colour=(90, 90, 90))
     doc.para("herscape is a research tool. Its verdicts summarise published evidence and an "
              "executable network model for discussion by a molecular tumour board; they are "
              "not a prescription.", size=7.5, colour=(90, 90, 90))

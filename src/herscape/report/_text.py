@@ -27,6 +27,7 @@ from herscape.report._common import (
     path_text,
     readout_rows,
     regimen_name,
+    release_text,
 )
 
 __all__ = ["render_text"]
@@ -211,3 +212,4 @@ def render_text(pred: Mapping[str, Any], console: Console | None = None) -> None
     console.print(
         Text(" · ".join(f"{k}: {prov[k]}" for k in sorted(prov)), style="dim"),
     )
+    console.print(Text(release_text(data), style="dim"))
