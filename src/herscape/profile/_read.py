@@ -16,11 +16,14 @@ from typing import Any
 
 from herscape.errors import ProfileParseError, UsageError
 from herscape.profile._alteration import parse_alteration, parse_marker
+from herscape.profile._assay import Assay
 from herscape.profile._collect import ReadResult, Samples, paused_gc
+from herscape.profile._detect import detect_format
 from herscape.profile._features import (
     CopyNumber,
     Feature,
     Fusion,
+    Intragenic,
     MarkerFeature,
     Methylation,
     PriorTherapy,
@@ -30,11 +33,15 @@ from herscape.profile._features import (
 )
 from herscape.profile._maf import MafRows, read_maf
 from herscape.profile._oncotree import OncoTree, oncotree
-from herscape.profile._study import read_study
+from herscape.profile._study import _panels, _read_panel_matrix, read_study
 from herscape.profile._tables import (
+    read_atypical,
+    read_clinical_samples,
     read_cna_long,
     read_cna_matrix,
+    read_expression_matrix,
     read_fusion_list,
+    read_fusions,
     read_markers_tsv,
     read_sv,
 )
@@ -43,59 +50,10 @@ from herscape.profile._vocab import MarkerVocabulary, default_vocabulary
 
 __all__ = ["FORMATS", "detect_format", "profile_from_strings", "read_profiles", "unrecognized_count"]
 
-#: Input formats :func:`read_profiles` understands.
-FORMATS = ("study", "json", "vcf", "maf", "cna_matrix", "cna_long", "sv", "fusions", "markers")
-
-
-def _first_line(path: Path) -> str:
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        for raw in fh:
-            if raw.strip() and not raw.startswith("#"):
-                return raw.rstrip("\r\n")
-    return ""
-
-
-def detect_format(path: Path) -> str:
-    """The format of ``path`` (one of :data:`FORMATS`), from its name and header line.
-
-    Raises
-    ------
-    ProfileParseError
-        When the format cannot be told; the message lists the formats and their headers.
-    """
-    if path.is_dir():
-        return "study"
-    name = path.name.lower()
-    if name.endswith((".vcf", ".vcf.gz", ".bcf")):
-        return "vcf"
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith((".maf", ".maf.txt")):
-        return "maf"
-    header = _first_line(path)
-    cols = {c.strip().lower() for c in header.split("\t")}
-    if cols & {"variant_classification", "hgvsp_short", "hgvsp"}:
-        return "maf"
-    if "hugo_symbol" in cols and "tumor_sample_barcode" in cols and "fusion" not in cols:
-        return "maf"
-    if "site1_hugo_symbol" in cols or ("fusion" in cols and "hugo_symbol" in cols):
-        return "sv"
-    if "hugo_symbol" in cols:
-        return "cna_matrix"
-    if cols & {"sample", "sample_id"} and cols & {"gene", "symbol", "hugo_symbol"}:
-        return "cna_long"
-    if cols & {"sample", "sample_id"} and cols & {"marker", "name", "value"}:
-        return "markers"
-    if "::" in header or cols & {"fusion", "gene1::gene2"}:
-        return "fusions"
-    msg = (
-        "cannot tell the format from the name or header line: expected a MAF (Hugo_Symbol, "
-        "Tumor_Sample_Barcode), VCF (.vcf/.vcf.gz), CNA matrix (Hugo_Symbol + sample columns), "
-        "long CNA table (sample, gene, alteration), structural variants (Sample_Id, "
-        "Site1_Hugo_Symbol), GENE1::GENE2 list, marker table (sample, marker, value), "
-        "JSON (.json) or a cBioPortal study folder"
-    )
-    raise ProfileParseError(msg, source=str(path), line=1, value=header[:80])
+#: Input formats :func:`read_profiles` understands (see :mod:`herscape.profile._detect`).
+FORMATS = ("study", "json", "vcf", "maf", "cna_matrix", "cna_long", "expression", "sv",
+           "sv_oncokb", "fusions", "fusion_list", "atypical", "markers", "clinical",
+           "panel_matrix")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,11 +74,14 @@ def _feature_from_dict(d: dict[str, Any], vocab: MarkerVocabulary) -> Feature:
         return make_mutation(d["gene"], change, exon=d.get("exon"),
                              consequence=d.get("consequence") if change is None else None,
                              allele_fraction=d.get("allele_fraction"),
-                             origin=d.get("origin") or "somatic")
+                             origin=d.get("origin") or "somatic", cdna=d.get("cdna"))
     if kind == "copy_number":
         return CopyNumber(d["gene"], d["status"], d.get("copies"))
     if kind == "fusion":
         return Fusion(d.get("gene5") or d.get("gene"), d.get("gene3"))
+    if kind == "intragenic":
+        return Intragenic(d["gene"], d.get("event") or "deletion", d.get("first_exon"),
+                          d.get("last_exon"))
     if kind == "splice":
         return Splice(d["gene"], int(d["skipped_exon"]))
     if kind == "methylation":
@@ -180,7 +141,15 @@ def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: Onco
                 samples.bad(ProfileParseError(str(exc), source=src, field="prior_therapies", value=text))
         for scope, targets in item.get("assessed", {}).items():
             for target in targets:
+                samples.molecular(sid)
                 samples.assess(sid, scope, target)
+        try:
+            _apply_item_assays(samples, sid, item.get("assay"), item.get("tested", ()))
+        except (UsageError, ProfileParseError) as exc:
+            samples.bad(ProfileParseError(exc.message, source=src, field=f"{base}/assay".lstrip("/"),
+                                          value=exc.value))
+        if item.get("molecular_data") is False and not (s.features or s.assessed):
+            s.molecular = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,10 +163,13 @@ def _add_string(samples: Samples, sample_id: str, text: str, vocab: MarkerVocabu
     except ValueError as exc:
         samples.unrecognized(sample_id, text, str(exc), source=source)
         return
+    s = samples.molecular(sample_id)
     for f in parsed.features:
-        samples.add(sample_id, f)
+        s.features[f] = None
     for scope, target in parsed.assessed:
-        samples.assess(sample_id, scope, target)
+        s.assessed.add((scope, target))
+    for symbol in parsed.unlisted:
+        s.unlisted_genes[symbol] = None
 
 
 def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[str] = (),
@@ -233,6 +205,7 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
             raise UsageError(str(exc), field="prior_therapy", value=text) from exc
     if tumor_type is not None:
         s.tumor_type = tree.check(tumor_type)
+    s.molecular = bool(s.features or s.assessed or s.unrecognized)
     return samples.profiles()[0]
 
 
@@ -254,7 +227,7 @@ def _read_all(inputs: Sequence[Path | str], samples: Samples, vocab: MarkerVocab
             raise ProfileParseError(msg, source=str(path)) from exc
 
 
-def _read_one(path: Path, samples: Samples, vocab: MarkerVocabulary,
+def _read_one(path: Path, samples: Samples, vocab: MarkerVocabulary,  # noqa: PLR0912 - one branch per format
               tree: OncoTree, maf_rows: list[MafRows] | None) -> None:
     """Read one input of any format into ``samples``."""
     fmt = detect_format(path)
@@ -265,7 +238,7 @@ def _read_one(path: Path, samples: Samples, vocab: MarkerVocabulary,
             maf_rows.append(rows)
     elif fmt == "study":
         rows = MafRows(path, 0)
-        read_study(path, samples, tree, maf_rows=rows)
+        read_study(path, samples, tree, vocab, maf_rows=rows)
         if maf_rows is not None and rows.rows:
             maf_rows.append(rows)
     elif fmt == "vcf":
@@ -276,10 +249,20 @@ def _read_one(path: Path, samples: Samples, vocab: MarkerVocabulary,
         read_cna_matrix(path, samples)
     elif fmt == "cna_long":
         read_cna_long(path, samples)
-    elif fmt == "sv":
+    elif fmt == "expression":
+        read_expression_matrix(path, samples, vocab)
+    elif fmt in {"sv", "sv_oncokb"}:
         read_sv(path, samples)
     elif fmt == "fusions":
+        read_fusions(path, samples)
+    elif fmt == "fusion_list":
         read_fusion_list(path, samples)
+    elif fmt == "atypical":
+        read_atypical(path, samples, vocab)
+    elif fmt == "clinical":
+        read_clinical_samples(path, samples, tree)
+    elif fmt == "panel_matrix":
+        _read_panel_matrix(path, samples, _panels(path.parent))
     else:
         read_markers_tsv(path, samples, vocab)
 
@@ -289,7 +272,9 @@ def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None
                   prior_therapies: Sequence[str] = (), sample_id: str | None = None,
                   skip_bad: bool = False, vocabulary: MarkerVocabulary | None = None,
                   tree: OncoTree | None = None,
-                  maf_rows: list[MafRows] | None = None) -> ReadResult:
+                  maf_rows: list[MafRows] | None = None,
+                  assay: str | Assay | None = None,
+                  tested: Sequence[str] = ()) -> ReadResult:
     """Read every input, merge by sample id, and apply the command-line statements.
 
     Parameters
@@ -297,18 +282,27 @@ def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None
     inputs
         Files and folders, each in any of :data:`FORMATS` (detected by :func:`detect_format`).
     tumor_type
-        OncoTree code for samples whose files give none.
+        OncoTree code (or a common name such as ``colorectal``) for samples whose files give none.
     alterations, markers, prior_therapies
         Statements for the one sample (``sample_id``, or the only sample the files hold).
+    sample_id
+        The sample the statements belong to; with no input files, the new sample's id
+        (default ``sample``).
     skip_bad
         Skip bad lines and report them in :attr:`ReadResult.skipped` instead of raising.
     maf_rows
         When given, each MAF read appends its per-row record here (for annotated TSV output).
+    assay
+        ``exome`` or ``genome`` (every gene sequenced for mutations), a gene-panel file, or an
+        :class:`~herscape.profile._assay.Assay`: applies to every sample read.
+    tested
+        Genes sequenced for mutations (``--tested``), for every sample read.
 
     Raises
     ------
     ProfileParseError
-        For a bad line (file, line, field), unless ``skip_bad``.
+        For a bad line (file, line, field), unless ``skip_bad``; for input files that hold
+        no sample at all (a header and no rows).
     UsageError
         For an unknown tumour type, a missing input, or strings with several samples.
     """
@@ -318,6 +312,11 @@ def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None
     samples = Samples(skip_bad=skip_bad)
     with paused_gc():
         _read_all(inputs, samples, vocab, tree, maf_rows)
+    if inputs and not samples.sample_ids:
+        names = ", ".join(str(i) for i in inputs[:3])
+        msg = (f"the input holds no sample: {names} has a header but no data rows; "
+               "an empty file is not a sample")
+        raise ProfileParseError(msg, source=str(inputs[0]))
     if alterations or markers or prior_therapies or not samples.sample_ids:
         ids = samples.sample_ids
         if sample_id is None and len(ids) > 1:
@@ -333,9 +332,36 @@ def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None
         s.assessed |= one.assessed
         s.unrecognized.extend(one.unrecognized)
         s.therapies.extend(one.prior_therapies)
+        s.molecular = s.molecular or one.molecular_data
+    _apply_assays(samples, assay, tested)
     with paused_gc():
         profiles = samples.profiles(default_tumor_type=code)
-    return ReadResult(tuple(profiles), tuple(samples.skipped))
+    return ReadResult(tuple(profiles), tuple(samples.skipped), tuple(samples.notes))
+
+
+def _apply_item_assays(samples: Samples, sid: str, assay: str | None, tested: Sequence[str]) -> None:
+    if assay:
+        for pair in Assay.parse(assay).scopes():
+            samples.molecular(sid)
+            samples.assess(sid, *pair)
+    if tested:
+        for pair in Assay.from_genes([g for t in tested for g in t.split(",")]).scopes():
+            samples.molecular(sid)
+            samples.assess(sid, *pair)
+
+
+def _apply_assays(samples: Samples, assay: str | Assay | None, tested: Sequence[str]) -> None:
+    assays = []
+    if assay is not None:
+        assays.append(Assay.parse(assay) if isinstance(assay, str) else assay)
+    if tested:
+        genes = [g for text in tested for g in text.split(",")]
+        assays.append(Assay.from_genes(genes))
+    for a in assays:
+        for sid in samples.sample_ids:
+            samples.molecular(sid)
+            for pair in a.scopes():
+                samples.assess(sid, *pair)
 
 
 def unrecognized_count(profiles: Iterable[Profile]) -> int:

@@ -4,7 +4,8 @@ One annotation is used per variant allele: for VEP the MANE Select transcript wh
 else the one flagged ``CANONICAL=YES``, else ``PICK=1``, else the first; for SnpEff the first
 (SnpEff orders them by impact). Every sample with a non-reference genotype carries the variant
 (a VCF without samples is one sample named after the file). Allele fraction: ``FORMAT/AF``,
-else ``FORMAT/AD``. A VCF assesses mutations in all genes for its samples.
+else ``FORMAT/AD``. A VCF assesses only the genes it has variants in (through their features); what else
+was sequenced comes from ``--assay`` or ``--tested``.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
         msg = f"VCF has no VEP CSQ or SnpEff ANN annotation in its header; {HOW_TO_ANNOTATE}"
         raise ProfileParseError(msg, source=src, field="INFO")
     names = list(vcf.samples) or [path.name.split(".")[0]]
-    for s in names:
-        samples.assess(s, "mutation", "*")
+    for s in names:  # a VCF's samples exist even without variants; it assesses no gene by itself
+        samples.molecular(s)
     lineno = 0
     header_lines = vcf.raw_header.count("\n")
     for variant in vcf:
