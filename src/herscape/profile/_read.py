@@ -115,13 +115,15 @@ def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: Onco
         sid = item["sample_id"]
         s = samples.sample(sid)
         if item.get("tumor_type"):
-            code = str(item["tumor_type"]).upper()
-            problem = tree.problem(code)
-            if problem is not None:
-                samples.bad(ProfileParseError(problem, source=src, field=f"{base}/tumor_type".lstrip("/"),
+            found = tree.resolve(str(item["tumor_type"]))
+            if found is None:
+                samples.bad(ProfileParseError(tree.problem(str(item["tumor_type"])) or "", source=src,
+                                              field=f"{base}/tumor_type".lstrip("/"),
                                               value=item["tumor_type"]))
             else:
-                s.tumor_type = code
+                s.tumor_type = found[0]
+                if found[1] is not None:
+                    samples.note(found[1], sid)
         for text in item.get("alterations", []):
             _add_string(samples, sid, text, vocab, source=src)
         markers = item.get("markers", [])
@@ -205,6 +207,9 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
             raise UsageError(str(exc), field="prior_therapy", value=text) from exc
     if tumor_type is not None:
         s.tumor_type = tree.check(tumor_type)
+        note = (tree.resolve(tumor_type) or ("", None))[1]
+        if note is not None:
+            s.notes.append(note)
     s.molecular = bool(s.features or s.assessed or s.unrecognized)
     return samples.profiles()[0]
 
@@ -310,6 +315,8 @@ def read_profiles(inputs: Sequence[Path | str], *, tumor_type: str | None = None
     tree = tree or oncotree()
     code = tree.check(tumor_type) if tumor_type is not None else None
     samples = Samples(skip_bad=skip_bad)
+    if tumor_type is not None and (note := (tree.resolve(tumor_type) or ("", None))[1]) is not None:
+        samples.note(note)
     with paused_gc():
         _read_all(inputs, samples, vocab, tree, maf_rows)
     if inputs and not samples.sample_ids:

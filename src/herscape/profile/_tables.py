@@ -498,8 +498,11 @@ def read_markers_tsv(path: Path, samples: Samples, vocabulary: MarkerVocabulary)
 
 
 def read_clinical_samples(path: Path, samples: Samples, tree) -> None:
-    """cBioPortal ``data_clinical_sample.txt``: ``SAMPLE_ID`` and ``ONCOTREE_CODE`` (checked
-    against the OncoTree; an unknown code is a bad line naming the closest codes)."""
+    """A clinical sample file (cBioPortal ``data_clinical_sample.txt``, the OncoKB annotator's
+    clinical file): ``SAMPLE_ID`` and optionally ``ONCOTREE_CODE``, checked against the
+    OncoTree (renamed codes and common names resolve with a note; an unknown code is a bad
+    line naming the closest codes). A sample named here and in no molecular file has no
+    molecular data (:attr:`Profile.molecular_data` is false)."""
     it = _lines(path)
     hline, header = _header(it, path, "clinical sample")
     i_s = _column(header, ("SAMPLE_ID",), path, hline, "clinical sample")
@@ -514,12 +517,14 @@ def read_clinical_samples(path: Path, samples: Samples, tree) -> None:
         s = samples.sample(sample)
         if i_t is None:
             continue
-        code = cells[i_t].strip().upper()
-        if code in _NA or not code:
+        text = cells[i_t].strip()
+        if text in _NA or not text:
             continue
-        problem = tree.problem(code)
-        if problem is not None:
-            samples.bad(ProfileParseError(problem, source=str(path), line=lineno,
-                                          field="ONCOTREE_CODE", value=code))
+        found = tree.resolve(text)
+        if found is None:
+            samples.bad(ProfileParseError(tree.problem(text) or "", source=str(path), line=lineno,
+                                          field="ONCOTREE_CODE", value=text))
             continue
-        s.tumor_type = code
+        s.tumor_type, note = found
+        if note is not None:
+            samples.note(note, sample)
