@@ -119,8 +119,17 @@ def _discrete(v: str) -> bool:
     return v.lower() in CNA_WORDS
 
 
-def _continuous(v: str) -> bool:
-    return bool(_NUMBER.match(v)) and not _discrete(v)
+def _number(v: str) -> bool:
+    return bool(_NUMBER.match(v))
+
+
+def _continuous_values(p: _Peek) -> bool:
+    """All values are numbers and some are fractions that are not GISTIC calls (1.4345,
+    -0.2735); whole numbers out of -2..2 are a bad copy-number matrix, not continuous data."""
+    cols = _matrix_columns(p)
+    vals = [v for i in cols for v in _values(p, i)]
+    return (bool(vals) and all(_number(v) for v in vals)
+            and any(not _discrete(v) and ("." in v or "e" in v.lower()) for v in vals))
 
 
 def _atypical_values(p: _Peek) -> bool:
@@ -228,12 +237,12 @@ SIGNATURES: tuple[Signature, ...] = (
               "name says Zscores)",
               supporting=("entrez_gene_id",),
               forbidden=("tumor_sample_barcode", "sample_id", "sample"),
-              check=lambda p: _matrix_values(p, _continuous),
+              check=_continuous_values,
               check_text="sample columns hold z-scores", name_hint="zscore", name_required=True),
     Signature("continuous_matrix", (("hugo_symbol", "gene symbol"),),
               "gene x sample matrix of continuous values",
               forbidden=("tumor_sample_barcode", "sample_id", "sample"),
-              check=lambda p: _matrix_values(p, _continuous) and "zscore" not in p.name,
+              check=lambda p: _continuous_values(p) and "zscore" not in p.name,
               check_text="sample columns hold continuous values",
               reject=("a gene x sample matrix of continuous values: expression z-scores, log2 "
                       "copy number and methylation cannot be told apart from the values; give the "

@@ -6,6 +6,7 @@ expression z-scores, structural variants and fusions (cBioPortal, OncoKB annotat
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -300,10 +301,12 @@ def _region_number(cells: list[str], i: int | None) -> int | None:
 
 
 def _intragenic_event(sv_class: str, info: str) -> str:
-    words = f"{sv_class} {info}".lower()
-    if "dup" in words:
+    """Event type from ``Class``/``Sv_Type`` and ``Event_Info``/``Annotation`` (which name it
+    as ``DELETION``, ``Del``, ``DelPositive``, ``DUPLICATION``...)."""
+    words = re.findall(r"[a-z]+", f"{sv_class} {info}".lower())
+    if any(w.startswith("dup") for w in words):
         return "duplication"
-    if "del" in words:
+    if any(w.startswith("del") for w in words):
         return "deletion"
     return "rearrangement"
 
@@ -323,11 +326,11 @@ def _sv_feature(samples: Samples, sample: str, g1: str, g2: str, event: str,
 
 def read_sv(path: Path, samples: Samples) -> None:
     """Structural variants: cBioPortal (``Sample_Id``, ``Site1_Hugo_Symbol``,
-    ``Site2_Hugo_Symbol``, ``Class``, ``Event_Info``, ``Site1_Region_Number``...) or the OncoKB
+    ``Site2_Hugo_Symbol``, ``Class``, ``Event_Info``, ``Annotation``, ``Site1_Region_Number``...) or the OncoKB
     annotator's (``Tumor_Sample_Barcode``, ``GeneA``, ``GeneB``, ``Sv_Type``).
 
     Two genes make a :class:`Fusion`; the same gene on both sides makes an :class:`Intragenic`
-    event (a deletion when ``Sv_Type``/``Class`` is DELETION or ``Event_Info`` says ``Del``,
+    event (a deletion when ``Sv_Type``/``Class`` is DELETION or ``Event_Info``/``Annotation`` says ``Del``,
     with the exons lost from the region numbers: breakpoints in exons 1 and 8 of EGFR are the
     exons 2-7 deletion, EGFRvIII). A file of structural variants says nothing about genes it
     does not list: only the genes named are assessed (through their features).
@@ -343,12 +346,12 @@ def read_sv(path: Path, samples: Samples) -> None:
     i_s = _column(header, ("Sample_Id", "Tumor_Sample_Barcode", "sample"), path, hline, what)
     if "site1_hugo_symbol" in lower or "site2_hugo_symbol" in lower:
         i_1, i_2 = opt("site1_hugo_symbol"), opt("site2_hugo_symbol")
-        i_type, i_info = opt("class"), opt("event_info")
+        i_type, i_info = opt("class"), (opt("event_info"), opt("annotation"))
         i_r1, i_r2 = opt("site1_region_number"), opt("site2_region_number")
     else:
         i_1 = _column(header, ("GeneA",), path, hline, what)
         i_2 = _column(header, ("GeneB",), path, hline, what)
-        i_type, i_info, i_r1, i_r2 = opt("sv_type"), None, None, None
+        i_type, i_info, i_r1, i_r2 = opt("sv_type"), (), None, None
     for lineno, cells in it:
         bad = _width(cells, len(header), path, lineno)
         if bad is None and not cells[i_s].strip():
@@ -365,7 +368,7 @@ def read_sv(path: Path, samples: Samples) -> None:
             continue
         sample = cells[i_s].strip()
         sv_class = cells[i_type].strip() if i_type is not None else ""
-        info = cells[i_info].strip() if i_info is not None else ""
+        info = " ".join(cells[i].strip() for i in i_info if i is not None)
         event = _intragenic_event(sv_class, info)
         exons = (_region_number(cells, i_r1), _region_number(cells, i_r2))
         samples.add(sample, _sv_feature(samples, sample, g1, g2, event, exons))
