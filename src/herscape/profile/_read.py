@@ -178,10 +178,13 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
                          sample_id: str = "sample", tumor_type: str | None = None,
                          prior_therapies: Iterable[str] = (),
                          vocabulary: MarkerVocabulary | None = None,
-                         tree: OncoTree | None = None) -> Profile:
+                         tree: OncoTree | None = None, assay: str | Assay | None = None,
+                         tested: Sequence[str] = ()) -> Profile:
     """A profile from alteration strings and ``NAME=VALUE`` markers.
 
     Strings that are not understood are kept in ``Profile.unrecognized`` with the reason.
+    ``assay`` (``exome``, ``genome`` or a gene-panel file) and ``tested`` (genes, each item
+    may be comma-separated) say what was sequenced besides what the strings state.
 
     Raises
     ------
@@ -211,6 +214,7 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
         if note is not None:
             s.notes.append(note)
     s.molecular = bool(s.features or s.assessed or s.unrecognized)
+    _apply_assays(samples, assay, tested)
     return samples.profiles()[0]
 
 
