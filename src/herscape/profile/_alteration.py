@@ -499,13 +499,14 @@ def parse_alteration(text: str, *, gene: str | None = None,
         if symbol is None:
             raise ValueError(_unknown_gene(gene))
         return _gene_part(symbol, s, vocab)
+    s, af, cdna = _strip_fields(s) if " " in s else (s, None, None)
     if "=" in s and not _SYNONYMOUS.search(s):
         name, _, value = s.partition("=")
         if not name.strip() or not value.strip():
             msg = f"marker {s!r} needs NAME=VALUE"
             raise ValueError(msg)
-        return ParsedAlteration((parse_marker(name.strip(), value.strip(), vocabulary=vocab),))
-    s, af, cdna = _strip_fields(s)
+        return _with_fields(
+            ParsedAlteration((parse_marker(name.strip(), value.strip(), vocabulary=vocab),)), af, cdna)
     return _with_fields(_parse_statement(s, vocab), af, cdna)
 
 

@@ -174,7 +174,7 @@ def _add_string(samples: Samples, sample_id: str, text: str, vocab: MarkerVocabu
         s.unlisted_genes[symbol] = None
 
 
-def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[str] = (),
+def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[str] = (),  # noqa: PLR0913 - the statements a user gives, plus what was tested
                          sample_id: str = "sample", tumor_type: str | None = None,
                          prior_therapies: Iterable[str] = (),
                          vocabulary: MarkerVocabulary | None = None,
