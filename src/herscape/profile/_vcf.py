@@ -72,7 +72,125 @@ def _exon(text: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - one pass, two annotation dialects
+_META = re.compile(r'^##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)(?:,|>)')
+_TYPES = frozenset({"Integer", "Float", "Flag", "Character", "String"})
+_FIXED = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
+_ALLELE = re.compile(r"^[ACGTNacgtn*]+$|^<[^<>]+>$|^\.$|.*[\[\]].*")
+
+
+def _open_text(path: Path):
+    import gzip
+
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return open(path, encoding="utf-8", newline="")
+
+
+def _check_value(value: str, kind: str, src: str, line: int, key: str) -> None:
+    for item in value.split(","):
+        if item in {".", ""}:
+            continue
+        try:
+            number = int(item) if kind == "Integer" else float(item)
+        except ValueError:
+            number = None
+        if number is None or (kind == "Float" and not np.isfinite(number)) or (
+                kind == "Integer" and not -(2**31) < number < 2**31):
+            msg = f"FORMAT/{key} is declared {kind}; got {item!r}"
+            raise ProfileParseError(msg, source=src, line=line, field=key, value=item)
+
+
+def _check_record(cells: list[str], n_cols: int, declared: dict[tuple[str, str], str],
+                  src: str, lineno: int) -> None:
+    if len(cells) != n_cols:
+        msg = f"record has {len(cells)} columns; the #CHROM line has {n_cols}"
+        raise ProfileParseError(msg, source=src, line=lineno, value=len(cells))
+    if not cells[1].isdigit() or not cells[0] or not _ALLELE.match(cells[3]):
+        msg = "CHROM must be set, POS a positive integer and REF bases"
+        raise ProfileParseError(msg, source=src, line=lineno, field="POS", value=cells[1])
+    if any(not _ALLELE.match(a) for a in cells[4].split(",")):
+        msg = f"ALT {cells[4][:40]!r} is not alleles"
+        raise ProfileParseError(msg, source=src, line=lineno, field="ALT", value=cells[4][:40])
+    if n_cols <= 9:
+        return
+    keys = cells[8].split(":")
+    for key in keys:
+        if ("FORMAT", key) not in declared:
+            msg = f"FORMAT/{key} is used but not declared in the header"
+            raise ProfileParseError(msg, source=src, line=lineno, field=key)
+    for sample_cell in cells[9:]:
+        values = sample_cell.split(":")
+        if len(values) > len(keys):
+            msg = "a sample has more FORMAT values than FORMAT keys"
+            raise ProfileParseError(msg, source=src, line=lineno, field="FORMAT")
+        for key, value in zip(keys, values, strict=False):
+            kind = declared[("FORMAT", key)]
+            if kind in {"Integer", "Float"}:
+                _check_value(value, kind, src, lineno, key)
+
+
+def _check_meta(line: str, declared: dict[tuple[str, str], str], src: str, lineno: int) -> None:
+    if not line.startswith(("##INFO=", "##FORMAT=")):
+        return
+    m = _META.match(line)
+    if m is None or m.group(4) not in _TYPES:
+        msg = ("header line must be ##INFO/FORMAT=<ID=..,Number=..,Type=Integer|"
+               "Float|Flag|Character|String,Description=\"..\">")
+        raise ProfileParseError(msg, source=src, line=lineno, value=line[:80])
+    declared[(m.group(1), m.group(2))] = m.group(4)
+
+
+def _check_header(line: str, src: str, lineno: int) -> int:
+    cols = line.split("\t")
+    if tuple(cols[:8]) != _FIXED or len(cols) == 9:
+        msg = ("the header line must be #CHROM POS ID REF ALT QUAL FILTER INFO "
+               "[FORMAT SAMPLE...], tab-separated")
+        raise ProfileParseError(msg, source=src, line=lineno, value=line[:80])
+    return len(cols)
+
+
+def _validate(path: Path) -> list[int]:
+    """Check what cyvcf2 (htslib, in C) would be handed; return the data lines' numbers.
+
+    htslib reports some malformed input with a bare exception, an IndexError or (rarely) a
+    crash of the process; every shape it stumbles on is rejected here first, naming the line.
+    """
+    src = str(path)
+    declared: dict[tuple[str, str], str] = {}
+    n_cols = 0
+    data_lines: list[int] = []
+    try:
+        with _open_text(path) as fh:
+            for lineno, raw in enumerate(fh, 1):
+                line = raw.rstrip("\r\n")
+                if lineno == 1 and not line.startswith("##fileformat=VCF"):
+                    msg = "a VCF starts with '##fileformat=VCFv4.x'"
+                    raise ProfileParseError(msg, source=src, line=1, value=line[:40])
+                if line.startswith("##"):
+                    _check_meta(line, declared, src, lineno)
+                elif line.startswith("#"):
+                    n_cols = _check_header(line, src, lineno)
+                elif line.strip():
+                    if n_cols == 0:
+                        msg = "data before the #CHROM header line"
+                        raise ProfileParseError(msg, source=src, line=lineno)
+                    _check_record(line.split("\t"), n_cols, declared, src, lineno)
+                    data_lines.append(lineno)
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
+        raise ProfileParseError(msg, source=src) from exc
+    except (OSError, EOFError) as exc:
+        msg = f"cannot read VCF: {exc}"
+        raise ProfileParseError(msg, source=src) from exc
+    if n_cols == 0:
+        msg = "VCF has no #CHROM header line"
+        raise ProfileParseError(msg, source=src)
+    return data_lines
+
+
+def read_vcf(path: Path, samples: Samples) -> None:
     """Read an annotated VCF into ``samples``.
 
     Raises
@@ -84,11 +202,25 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
     from cyvcf2 import VCF  # imported here: loading htslib is not needed for other formats
 
     src = str(path)
+    data_lines = _validate(path) if not path.name.lower().endswith(".bcf") else None
     try:
         vcf = VCF(src, gts012=True)
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # htslib errors surface as bare Exception
         msg = f"cannot read VCF: {exc}"
         raise ProfileParseError(msg, source=src) from exc
+    try:
+        _read_records(vcf, path, samples, data_lines)
+    except ProfileParseError:
+        raise
+    except Exception as exc:  # a record htslib cannot decode
+        msg = f"cannot read VCF record: {exc}"
+        raise ProfileParseError(msg, source=src) from exc
+    finally:
+        vcf.close()
+
+
+def _read_records(vcf, path: Path, samples: Samples, data_lines: list[int] | None) -> None:  # noqa: PLR0912, PLR0915 - one pass, two annotation dialects
+    src = str(path)
     infos = {h["ID"]: h for h in vcf.header_iter() if h["HeaderType"] == "INFO"}
     if "CSQ" in infos:
         tag, fields, dialect = "CSQ", _fields(infos["CSQ"].info().get("Description", "")), "vep"
@@ -104,7 +236,8 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
     header_lines = vcf.raw_header.count("\n")
     for variant in vcf:
         lineno += 1
-        line = header_lines + lineno
+        # our own count of the file's lines (htslib adds header lines, e.g. FILTER=PASS)
+        line = data_lines[lineno - 1] if data_lines and lineno <= len(data_lines) else header_lines + lineno
         raw = variant.INFO.get(tag)
         if raw is None:
             samples.bad(ProfileParseError(f"variant has no {tag} annotation", source=src,
@@ -158,7 +291,6 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
                     mutation = make_mutation(gene, change, exon=exon,
                                              allele_fraction=mutation.allele_fraction)
                 samples.add(sample, mutation)
-    vcf.close()
 
 
 def _vep_allele(ref: str, alts: list[str], alt: str) -> str:
