@@ -23,6 +23,7 @@ Accepted forms (gene symbols or aliases; case-insensitive words):
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -155,6 +156,8 @@ def _canonical_value(marker, value: str) -> tuple[str, float | None] | None:
         try:
             number = float(v)
         except ValueError:
+            return None
+        if not math.isfinite(number):  # "inf", "nan", "1e309": not a measurement
             return None
         return marker_level(marker, number), number
     return None

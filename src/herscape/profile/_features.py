@@ -22,6 +22,7 @@ Conventions
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
@@ -100,7 +101,8 @@ class Mutation(Feature):
 
     def __post_init__(self) -> None:
         af = self.allele_fraction
-        if af is not None and not (isinstance(af, int | float) and 0 <= af <= 1):
+        if af is not None and not (isinstance(af, int | float) and not isinstance(af, bool)
+                                   and 0 <= af <= 1):
             msg = f"allele fraction must be a number from 0 to 1; got {af!r}"
             raise ValueError(msg)
 
@@ -170,6 +172,11 @@ class CopyNumber(Feature):
     def __post_init__(self) -> None:
         if self.status not in COPY_STATUSES:
             msg = f"copy-number status must be one of {', '.join(COPY_STATUSES)}; got {self.status!r}"
+            raise ValueError(msg)
+        c = self.copies
+        if c is not None and not (isinstance(c, int | float) and not isinstance(c, bool)
+                                  and math.isfinite(c) and c >= 0):
+            msg = f"copies must be a finite number >= 0; got {c!r}"
             raise ValueError(msg)
 
     def __str__(self) -> str:

@@ -65,7 +65,7 @@ def _count(cells: list[str], i: int | None, name: str, path: Path, lineno: int) 
             return None
         try:
             value = int(float(text))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "inf", "1e309"
             value = -1
     if value < 0:
         msg = f"{name} must be a non-negative count; got {text!r}"

@@ -65,7 +65,25 @@ def _schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+_FEATURE_TYPES: dict[str, tuple[type, ...]] = {
+    "gene": (str,), "gene5": (str,), "gene3": (str,), "protein_change": (str,),
+    "consequence": (str,), "origin": (str,), "status": (str,), "marker": (str,),
+    "value": (str, int, float), "cdna": (str,), "event": (str,), "codon": (int,),
+    "exon": (int,), "skipped_exon": (int,), "first_exon": (int,), "last_exon": (int,),
+    "allele_fraction": (int, float), "copies": (int, float), "number": (int, float),
+}
+
+
 def _feature_from_dict(d: dict[str, Any], vocab: MarkerVocabulary) -> Feature:
+    if not isinstance(d, dict):
+        msg = f"a feature is an object; got {type(d).__name__}"
+        raise TypeError(msg)
+    for key, value in d.items():
+        want = _FEATURE_TYPES.get(key)
+        if value is not None and want is not None and (
+                not isinstance(value, want) or isinstance(value, bool)):
+            msg = f"feature field {key!r} must be {' or '.join(t.__name__ for t in want)}; got {value!r}"
+            raise TypeError(msg)
     kind = d["kind"]
     if kind == "mutation":
         change = d.get("protein_change")
@@ -94,15 +112,75 @@ def _feature_from_dict(d: dict[str, Any], vocab: MarkerVocabulary) -> Feature:
     return feature
 
 
+#: Deepest JSON nesting read: a profile is 5 levels deep; this leaves room and stops runaway input.
+MAX_JSON_DEPTH = 64
+
+
+def _check_nesting(text: str, src: str) -> None:
+    """Reject JSON nested deeper than :data:`MAX_JSON_DEPTH` before parsing it (the parser
+    recurses), naming the line."""
+    depth = 0
+    in_string = escaped = False
+    line = 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                msg = f"JSON is nested more than {MAX_JSON_DEPTH} levels deep; a profile is not"
+                raise ProfileParseError(msg, source=src, line=line)
+        elif ch in "]}":
+            depth -= 1
+
+
+def _reject_constant(name: str) -> float:
+    msg = f"JSON holds {name}, which is not a number (JSON has no NaN or Infinity)"
+    raise ValueError(msg)
+
+
+def _check_strings(data: Any, src: str) -> None:
+    """Every string must be valid Unicode text (no lone surrogates from ``\\ud800`` escapes):
+    reports write them as UTF-8."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                msg = f"JSON string {item[:40]!r} is not valid Unicode (a lone surrogate escape)"
+                raise ProfileParseError(msg, source=src, value=item[:40]) from exc
+
+
 def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: OncoTree) -> None:  # noqa: PLR0912 - one branch per profile field
     import jsonschema
 
     src = str(path)
+    text = path.read_text(encoding="utf-8-sig")
+    _check_nesting(text, src)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         msg = f"JSON does not parse: {exc.msg}"
         raise ProfileParseError(msg, source=src, line=exc.lineno, column=exc.colno) from exc
+    except ValueError as exc:  # NaN, Infinity
+        raise ProfileParseError(str(exc), source=src) from exc
+    _check_strings(data, src)
     validator = jsonschema.Draft202012Validator(_schema())
     err = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if err is not None:
@@ -110,6 +188,9 @@ def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: Onco
         msg = f"profile JSON does not match the schema at {where}: {err.message}"
         raise ProfileParseError(msg, source=src, field=where)
     items = data if isinstance(data, list) else data.get("samples", [data])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        msg = "'samples' must be a list of profile objects"
+        raise ProfileParseError(msg, source=src, field="samples")
     for i, item in enumerate(items):
         base = f"samples/{i}" if not (isinstance(data, dict) and "samples" not in data) else ""
         sid = item["sample_id"]
@@ -232,8 +313,20 @@ def _read_all(inputs: Sequence[Path | str], samples: Samples, vocab: MarkerVocab
         try:
             _read_one(path, samples, vocab, tree, maf_rows)
         except UnicodeDecodeError as exc:
-            msg = f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8"
-            raise ProfileParseError(msg, source=str(path)) from exc
+            line = _bad_utf8_line(path) if path.is_file() else None
+            msg = f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
+            raise ProfileParseError(msg, source=str(path), line=line) from exc
+
+
+def _bad_utf8_line(path: Path) -> int | None:
+    """The first line of ``path`` that is not UTF-8 (1-based), for the error message."""
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return lineno
+    return None
 
 
 def _read_one(path: Path, samples: Samples, vocab: MarkerVocabulary,  # noqa: PLR0912 - one branch per format
