@@ -167,7 +167,9 @@ def _check_strings(data: Any, src: str) -> None:
                 raise ProfileParseError(msg, source=src, value=item[:40]) from exc
 
 
-def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: OncoTree) -> None:  # noqa: PLR0912 - one branch per profile field
+def _load_json(path: Path) -> Any:
+    """The checked content of a JSON profile file: parsed, bounded, valid Unicode, valid
+    against the schema."""
     import jsonschema
 
     src = str(path)
@@ -187,6 +189,12 @@ def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: Onco
         where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
         msg = f"profile JSON does not match the schema at {where}: {err.message}"
         raise ProfileParseError(msg, source=src, field=where)
+    return data
+
+
+def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: OncoTree) -> None:  # noqa: PLR0912 - one branch per profile field
+    src = str(path)
+    data = _load_json(path)
     items = data if isinstance(data, list) else data.get("samples", [data])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         msg = "'samples' must be a list of profile objects"
