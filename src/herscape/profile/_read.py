@@ -195,12 +195,15 @@ def _load_json(path: Path) -> Any:
 def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: OncoTree) -> None:  # noqa: PLR0912 - one branch per profile field
     src = str(path)
     data = _load_json(path)
-    items = data if isinstance(data, list) else data.get("samples", [data])
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        msg = "'samples' must be a list of profile objects"
+    one = isinstance(data, dict) and "sample_id" in data  # a profile (whatever else it holds)
+    items = [data] if one else data if isinstance(data, list) else data.get("samples")
+    if not isinstance(items, list) or not all(
+            isinstance(i, dict) and isinstance(i.get("sample_id"), str) and i["sample_id"]
+            for i in items):
+        msg = "'samples' must be a list of profile objects, each with a sample_id"
         raise ProfileParseError(msg, source=src, field="samples")
     for i, item in enumerate(items):
-        base = f"samples/{i}" if not (isinstance(data, dict) and "samples" not in data) else ""
+        base = "" if one else f"samples/{i}"
         sid = item["sample_id"]
         s = samples.sample(sid)
         if item.get("tumor_type"):
