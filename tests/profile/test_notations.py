@@ -208,3 +208,31 @@ def test_gene_panel_file_assay(tmp_path):
 def test_nothing_tested_is_not_wild_type():
     p = Profile("S")
     assert not p.is_assessed("mutation", "KRAS") and p.her2_status is None
+
+
+# --- regimens as reports write them ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "regimen"), [
+    ("cetuximab/FOLFIRI", "cetuximab+folfiri"),
+    ("cetuximab, encorafenib", "cetuximab+encorafenib"),
+    ("cetuximab and encorafenib", "cetuximab+encorafenib"),
+    ("encorafenib with cetuximab", "cetuximab+encorafenib"),
+    ("osimertinib mesylate", "osimertinib"),
+    ("lapatinib ditosylate", "lapatinib"),
+    ("trastuzumab deruxtecan", "trastuzumab-deruxtecan"),  # one drug, never split
+])
+def test_regimen_notations(text, regimen, matcher):
+    assert str(matcher.kb.regimen(text)) == regimen
+
+
+def test_regimen_with_an_unknown_part_is_an_error(matcher):
+    from herscape.errors import UsageError
+
+    with pytest.raises(UsageError, match="closest: cetuximab"):
+        matcher.kb.regimen("cetuximab/foo")
+
+
+def test_lone_surrogate_strings_are_not_understood():
+    p = profile_from_strings(["KRAS G12D\udc80"])
+    assert not p.features and "not valid text" in p.unrecognized[0].reason

@@ -250,8 +250,22 @@ def _read_json(path: Path, samples: Samples, vocab: MarkerVocabulary, tree: Onco
 # strings
 
 
+def _valid_text(text: str) -> bool:
+    """Whether ``text`` is Unicode that can be written as UTF-8 (no lone surrogates, which a
+    non-UTF-8 command line or a ``\\ud800`` escape produce)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _add_string(samples: Samples, sample_id: str, text: str, vocab: MarkerVocabulary, *,
                 source: str | None = None) -> None:
+    if not _valid_text(text):
+        samples.unrecognized(sample_id, text.encode("utf-8", "replace").decode(),
+                             "not valid text (bytes that are not UTF-8)", source=source)
+        return
     try:
         parsed = parse_alteration(text, vocabulary=vocab)
     except ValueError as exc:
@@ -285,6 +299,9 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
     """
     vocab = vocabulary if vocabulary is not None else default_vocabulary()
     tree = tree or oncotree()
+    if not sample_id or not _valid_text(sample_id):
+        msg = "the sample id must be non-empty UTF-8 text"
+        raise UsageError(msg, field="sample_id", value=sample_id.encode("utf-8", "replace").decode())
     samples = Samples()
     samples.sample(sample_id)
     for text in alterations:
