@@ -129,8 +129,6 @@ def _child(name: str, seeds: list[bytes], suffix: str, start: int, stop: int, se
     read = _reader(name)
     signal.signal(signal.SIGALRM, _alarm)
     path = Path(folder) / f"input{suffix}"
-    counts = {"accepted": 0, "rejected": 0, "with_line": 0, "failures": 0}
-    failures: list[tuple[int, str]] = []
     for i in range(start, stop):
         rng = random.Random(f"{seed}:{name}:{i}")
         data = _mutate(seeds[i % len(seeds)], rng)
@@ -139,22 +137,18 @@ def _child(name: str, seeds: list[bytes], suffix: str, start: int, stop: int, se
         signal.setitimer(signal.ITIMER_REAL, hang)
         try:
             read(path)
-            counts["accepted"] += 1
+            outcome, why = "accepted", None
         except HerscapeError as exc:
-            counts["rejected"] += 1
-            counts["with_line"] += exc.line is not None
-            if exc.source is None:
-                counts["failures"] += 1
-                failures.append((i, f"rejection names no file: {exc}"))
+            outcome = "with_line" if exc.line is not None else "rejected"
+            why = None if exc.source is not None else f"rejection names no file: {exc}"
         except _Hang:
-            counts["failures"] += 1
-            failures.append((i, f"no answer within {hang} s"))
-        except Exception as exc:
-            counts["failures"] += 1
-            failures.append((i, f"{type(exc).__name__}: {exc}"[:300]))
+            outcome, why = "failures", f"no answer within {hang} s"
+        except Exception as exc:  # the fuzzer records every other exception
+            outcome, why = "failures", f"{type(exc).__name__}: {exc}"[:300]
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-    conn.send(("done", counts, failures))
+        conn.send(("result", i, outcome, why))
+    conn.send(("done",))
 
 
 def fuzz_reader(name: str, n: int, *, seed: int, hang: float, deadline: float,
@@ -176,7 +170,7 @@ def fuzz_reader(name: str, n: int, *, seed: int, hang: float, deadline: float,
                                                     folder, child))
             proc.start()
             child.close()
-            at, result = start, None
+            at, done = start, False
             while True:
                 try:
                     msg = parent.recv()
@@ -184,25 +178,28 @@ def fuzz_reader(name: str, n: int, *, seed: int, hang: float, deadline: float,
                     break
                 if msg[0] == "at":
                     at = msg[1]
+                elif msg[0] == "result":
+                    _, i, outcome, why = msg
+                    totals["inputs"] += 1
+                    if outcome == "with_line":
+                        totals["rejected"] += 1
+                    totals[outcome] += 1
+                    if why is not None:
+                        totals["failures"] += outcome != "failures"
+                        _save(crashes, name, i, _mutate(seeds[i % len(seeds)],
+                                                        random.Random(f"{seed}:{name}:{i}")), why, suffix)
                 else:
-                    result = msg
+                    done = True
                     break
             proc.join()
-            if result is None:  # the child died (a crash in C): record the input, go on after it
+            if not done:  # the child died (a crash in C): record the input, go on after it
+                totals["inputs"] += 1
                 totals["crashes"] += 1
                 totals["failures"] += 1
                 _save(crashes, name, at, _mutate(seeds[at % len(seeds)], random.Random(f"{seed}:{name}:{at}")),
                       f"process died with exit code {proc.exitcode}", suffix)
-                totals["inputs"] += at - start + 1
                 start = at + 1
                 continue
-            _, counts, failures = result
-            for k, v in counts.items():
-                totals[k] += v
-            for i, why in failures:
-                _save(crashes, name, i, _mutate(seeds[i % len(seeds)], random.Random(f"{seed}:{name}:{i}")),
-                      why, suffix)
-            totals["inputs"] += stop - start
             start = stop
     totals["seconds"] = round(time.monotonic() - t0, 1)
     return totals

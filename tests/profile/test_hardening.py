@@ -43,6 +43,10 @@ def test_valid_vcf_reads(tmp_path):
     (VCF_HEAD + CHROM + "12\t25245350\t.\tC\tT\t.\tPASS\tCSQ=x\n", 6, "record has 8 columns"),
     (VCF_HEAD + CHROM + RECORD.replace("25245350", "x"), 6, "POS a positive integer"),
     ("chrom\tpos\n", 1, "starts with '##fileformat=VCF"),
+    # these GT values crashed htslib (segmentation fault) under the fuzzer
+    (VCF_HEAD + CHROM + RECORD.replace("0/1:40,20", "-1"), 6, "FORMAT/GT must be allele indices"),
+    (VCF_HEAD + CHROM + RECORD.replace("0/1:40,20", "x" * 60), 6, "FORMAT/GT must be allele indices"),
+    (VCF_HEAD + CHROM + RECORD.replace("0/1:40,20", "0/2:40,20"), 6, "allele indices 0..1"),
 ])
 def test_malformed_vcf_is_a_clear_error(tmp_path, text, line, match):
     path = _write(tmp_path, "bad.vcf", text)

@@ -102,6 +102,18 @@ def _check_value(value: str, kind: str, src: str, line: int, key: str) -> None:
             raise ProfileParseError(msg, source=src, line=line, field=key, value=item)
 
 
+_GT = re.compile(r"^(\.|\d{1,4})([/|](\.|\d{1,4}))*$")
+
+
+def _check_genotype(value: str, n_alts: int, src: str, lineno: int) -> None:
+    """GT must be allele indices (0 = REF, 1..n = ALT, ``.`` missing) joined by ``/`` or ``|``:
+    htslib can crash the process on other GT text."""
+    m = _GT.match(value)
+    if m is None or any(a != "." and int(a) > n_alts for a in re.split(r"[/|]", value)):
+        msg = f"FORMAT/GT must be allele indices 0..{n_alts} joined by / or |; got {value[:20]!r}"
+        raise ProfileParseError(msg, source=src, line=lineno, field="GT", value=value[:20])
+
+
 def _check_record(cells: list[str], n_cols: int, declared: dict[tuple[str, str], str],
                   src: str, lineno: int) -> None:
     if len(cells) != n_cols:
@@ -127,7 +139,9 @@ def _check_record(cells: list[str], n_cols: int, declared: dict[tuple[str, str],
             raise ProfileParseError(msg, source=src, line=lineno, field="FORMAT")
         for key, value in zip(keys, values, strict=False):
             kind = declared[("FORMAT", key)]
-            if kind in {"Integer", "Float"}:
+            if key == "GT":
+                _check_genotype(value, len(cells[4].split(",")), src, lineno)
+            elif kind in {"Integer", "Float"}:
                 _check_value(value, kind, src, lineno, key)
 
 
