@@ -142,3 +142,31 @@ def test_a_maf_needs_a_mutation_column(tmp_path):
     path = _write(tmp_path, "x.maf", "Hugo_Symbol\tTumor_Sample_Barcode\n KRAS\tS1\n")
     with pytest.raises(ProfileParseError, match="no mutation column"):
         read_profiles([path])
+
+
+def test_a_crash_inside_the_vcf_library_is_an_error_not_the_end(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from herscape.profile import _vcf
+
+    def crash(*_args):
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+    monkeypatch.setattr(_vcf, "_read_here", crash)
+    path = _write(tmp_path, "ok.vcf", VCF_HEAD + CHROM + RECORD)
+    with pytest.raises(ProfileParseError, match="crashed reading this file") as info:
+        read_profiles([path], skip_bad=True)
+    assert info.value.source == str(path)
+
+
+def test_isolated_and_in_process_vcf_reads_agree(tmp_path):
+    from herscape.profile import _vcf
+    from herscape.profile._collect import Samples
+
+    path = Path(__file__).resolve().parents[1] / "data" / "profile" / "vep_multiallelic.vcf"
+    a, b = Samples(skip_bad=True), Samples(skip_bad=True)
+    _vcf.read_vcf(path, a, isolate=True)
+    _vcf.read_vcf(path, b, isolate=False)
+    assert a.profiles() == b.profiles()
+    assert [str(e) for e in a.skipped] == [str(e) for e in b.skipped]

@@ -108,6 +108,22 @@ class Samples:
         self.sample(sample_id).unlisted_genes[text] = None
         return text
 
+    def merge(self, other: Samples) -> None:
+        """Add what ``other`` accumulated (another reader's, e.g. a child process's) to this."""
+        for sid, o in other._samples.items():
+            s = self.sample(sid)
+            s.features.update(o.features)
+            s.assessed |= o.assessed
+            s.unrecognized.extend(o.unrecognized)
+            s.unlisted_genes.update(o.unlisted_genes)
+            s.without_gene += o.without_gene
+            s.molecular = s.molecular or o.molecular
+            s.notes.extend(o.notes)
+            s.tumor_type = s.tumor_type or o.tumor_type
+            s.therapies.extend(o.therapies)
+        self.skipped.extend(other.skipped)
+        self.notes.extend(other.notes)
+
     def bad(self, error: ProfileParseError) -> None:
         """A bad line: raise it, or with ``skip_bad`` keep it in :attr:`skipped`."""
         if not self.skip_bad:

@@ -204,19 +204,62 @@ def _validate(path: Path) -> list[int]:
     return data_lines
 
 
-def read_vcf(path: Path, samples: Samples) -> None:
+def read_vcf(path: Path, samples: Samples, *, isolate: bool = True) -> None:
     """Read an annotated VCF into ``samples``.
+
+    The file is first checked in Python (:func:`_validate`); then, with ``isolate`` (the
+    default, where the platform can fork), htslib reads it in a child process, so that a crash
+    inside the C library is an error for this file instead of the end of the program (or of a
+    batch). The child sends back what it read; nothing else changes.
 
     Raises
     ------
     ProfileParseError
         When the file is not a readable VCF, or has neither ``CSQ`` nor ``ANN`` in its header
-        (the message says how to annotate it).
+        (the message says how to annotate it), or the library crashed on it.
     """
+    import multiprocessing as mp
+
+    data_lines = _validate(path) if not path.name.lower().endswith(".bcf") else None
+    if not isolate or "fork" not in mp.get_all_start_methods():
+        _read_here(path, samples, data_lines)
+        return
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_read_in_child, args=(path, samples.skip_bad, data_lines, child))
+    proc.start()
+    child.close()
+    try:
+        result = parent.recv()
+    except EOFError:
+        result = None
+    proc.join()
+    if result is None:
+        msg = (f"the VCF library (htslib) crashed reading this file (exit code {proc.exitcode}); "
+               "check it with 'bcftools view' and fix the record it rejects")
+        raise ProfileParseError(msg, source=str(path))
+    if isinstance(result, BaseException):
+        raise result
+    samples.merge(result)
+
+
+def _read_in_child(path: Path, skip_bad: bool, data_lines: list[int] | None, conn) -> None:
+    """Child process: read the VCF into a fresh accumulator and send it (or the error) back."""
+    mine = Samples(skip_bad=skip_bad)
+    try:
+        _read_here(path, mine, data_lines)
+        conn.send(mine)
+    except ProfileParseError as exc:
+        exc.__cause__ = exc.__context__ = None  # the chained library error may not pickle
+        conn.send(exc)
+    finally:
+        conn.close()
+
+
+def _read_here(path: Path, samples: Samples, data_lines: list[int] | None) -> None:
     from cyvcf2 import VCF  # imported here: loading htslib is not needed for other formats
 
     src = str(path)
-    data_lines = _validate(path) if not path.name.lower().endswith(".bcf") else None
     try:
         vcf = VCF(src, gts012=True)
     except Exception as exc:  # htslib errors surface as bare Exception
