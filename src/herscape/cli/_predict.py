@@ -57,6 +57,26 @@ def _batch(batch: Path, fmt: _Format, out: Path | None, screen: str) -> None:
         raise typer.Exit(2)
 
 
+def _sample_alias(sample: str | None, sample_id: str | None) -> str | None:
+    """``--sample`` is the deprecated name of ``--sample-id``."""
+    if sample is None:
+        return sample_id
+    if sample_id is not None and sample_id != sample:
+        raise UsageError("--sample is the old name of --sample-id; give one", field="--sample-id")
+    err_console.print("[yellow]warning:[/] --sample is deprecated; use --sample-id", highlight=False)
+    return sample
+
+
+def _print_notes(notes: tuple[str, ...], profiles: list) -> None:
+    """Informational notes on stderr (they never stop a prediction)."""
+    for note in [*notes, *(n for p in profiles for n in p.notes)][:20]:
+        err_console.print(f"[dim]note:[/] {note}", highlight=False)
+    for p in profiles:
+        if not p.molecular_data:
+            err_console.print(f"[yellow]warning:[/] no molecular data for sample {p.sample_id!r} "
+                              "(named in a clinical file only)", highlight=False)
+
+
 @app.command("predict")
 def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     inputs: Annotated[list[Path] | None, typer.Argument(help="profile files (MAF, VCF, CNA, JSON, ...) or cBioPortal study folders")] = None,
@@ -77,11 +97,7 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="predict despite inputs that are not understood")] = False,
 ) -> None:
     """Will this tumour resist the therapy, why, and what to do instead."""
-    if sample is not None:
-        if sample_id is not None and sample_id != sample:
-            raise UsageError("--sample is the old name of --sample-id; give one", field="--sample-id")
-        err_console.print("[yellow]warning:[/] --sample is deprecated; use --sample-id", highlight=False)
-        sample_id = sample
+    sample_id = _sample_alias(sample, sample_id)
     if out is not None and not out.resolve().parent.is_dir():
         raise UsageError(f"--out: folder {str(out.resolve().parent)!r} does not exist",
                          field="--out", value=str(out))
@@ -114,8 +130,7 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
         ids = ", ".join(p.sample_id for p in profiles[:8])
         raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample-id "
                          "or use --format json", field="--sample-id")
-    for note in [*result.notes, *(n for p in profiles for n in p.notes)][:20]:
-        err_console.print(f"[dim]note:[/] {note}", highlight=False)
+    _print_notes(result.notes, profiles)
     preds = []
     with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         for profile in profiles:
