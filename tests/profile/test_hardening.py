@@ -170,3 +170,11 @@ def test_isolated_and_in_process_vcf_reads_agree(tmp_path):
     _vcf.read_vcf(path, b, isolate=False)
     assert a.profiles() == b.profiles()
     assert [str(e) for e in a.skipped] == [str(e) for e in b.skipped]
+
+
+def test_vcf_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "x.vcf"
+    path.write_bytes((VCF_HEAD + CHROM).encode() + RECORD.replace("KRAS", "KR\xe9S").encode("latin-1"))
+    with pytest.raises(ProfileParseError, match="not UTF-8") as info:
+        read_profiles([path])
+    assert info.value.line == 6

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 import numpy as np
@@ -86,6 +87,22 @@ def _open_text(path: Path):
     if magic == b"\x1f\x8b":
         return gzip.open(path, "rt", encoding="utf-8", newline="")
     return open(path, encoding="utf-8", newline="")
+
+
+def _bad_utf8_line(path: Path) -> int | None:
+    """The first line that is not UTF-8 (text is decoded in chunks, so the error's own
+    position does not give it)."""
+    import gzip
+
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return lineno
+    return None
 
 
 def _check_value(value: str, kind: str, src: str, line: int, key: str) -> None:
@@ -165,15 +182,22 @@ def _check_header(line: str, src: str, lineno: int) -> int:
     return len(cols)
 
 
-def _validate(path: Path) -> list[int]:
-    """Check what cyvcf2 (htslib, in C) would be handed; return the data lines' numbers.
+class _Lines(NamedTuple):
+    """Line numbers of the ``#CHROM`` line and of each record, as the file has them."""
+
+    chrom: int
+    data: list[int]
+
+
+def _validate(path: Path) -> _Lines:
+    """Check what cyvcf2 (htslib, in C) would be handed; return the line numbers.
 
     htslib reports some malformed input with a bare exception, an IndexError or (rarely) a
     crash of the process; every shape it stumbles on is rejected here first, naming the line.
     """
     src = str(path)
     declared: dict[tuple[str, str], str] = {}
-    n_cols = 0
+    n_cols = chrom_line = lineno = 0
     data_lines: list[int] = []
     try:
         with _open_text(path) as fh:
@@ -185,7 +209,7 @@ def _validate(path: Path) -> list[int]:
                 if line.startswith("##"):
                     _check_meta(line, declared, src, lineno)
                 elif line.startswith("#"):
-                    n_cols = _check_header(line, src, lineno)
+                    n_cols, chrom_line = _check_header(line, src, lineno), lineno
                 elif line.strip():
                     if n_cols == 0:
                         msg = "data before the #CHROM header line"
@@ -194,14 +218,14 @@ def _validate(path: Path) -> list[int]:
                     data_lines.append(lineno)
     except UnicodeDecodeError as exc:
         msg = f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
-        raise ProfileParseError(msg, source=src) from exc
+        raise ProfileParseError(msg, source=src, line=_bad_utf8_line(path)) from exc
     except (OSError, EOFError) as exc:
         msg = f"cannot read VCF: {exc}"
-        raise ProfileParseError(msg, source=src) from exc
+        raise ProfileParseError(msg, source=src, line=lineno or None) from exc
     if n_cols == 0:
-        msg = "VCF has no #CHROM header line"
-        raise ProfileParseError(msg, source=src)
-    return data_lines
+        msg = f"VCF has no #CHROM header line (read to line {lineno})"
+        raise ProfileParseError(msg, source=src, line=lineno or 1, field="#CHROM")
+    return _Lines(chrom_line, data_lines)
 
 
 def read_vcf(path: Path, samples: Samples, *, isolate: bool = True) -> None:
@@ -220,7 +244,7 @@ def read_vcf(path: Path, samples: Samples, *, isolate: bool = True) -> None:
     """
     import multiprocessing as mp
 
-    data_lines = _validate(path) if not path.name.lower().endswith(".bcf") else None
+    data_lines = _validate(path) if not path.name.lower().endswith(".bcf") else None  # _Lines
     if not isolate or "fork" not in mp.get_all_start_methods():
         _read_here(path, samples, data_lines)
         return
@@ -243,7 +267,7 @@ def read_vcf(path: Path, samples: Samples, *, isolate: bool = True) -> None:
     samples.merge(result)
 
 
-def _read_in_child(path: Path, skip_bad: bool, data_lines: list[int] | None, conn) -> None:
+def _read_in_child(path: Path, skip_bad: bool, data_lines: _Lines | None, conn) -> None:
     """Child process: read the VCF into a fresh accumulator and send it (or the error) back."""
     mine = Samples(skip_bad=skip_bad)
     try:
@@ -256,27 +280,31 @@ def _read_in_child(path: Path, skip_bad: bool, data_lines: list[int] | None, con
         conn.close()
 
 
-def _read_here(path: Path, samples: Samples, data_lines: list[int] | None) -> None:
+def _read_here(path: Path, samples: Samples, data_lines: _Lines | None) -> None:
     from cyvcf2 import VCF  # imported here: loading htslib is not needed for other formats
 
     src = str(path)
     try:
         vcf = VCF(src, gts012=True)
     except Exception as exc:  # htslib errors surface as bare Exception
-        msg = f"cannot read VCF: {exc}"
-        raise ProfileParseError(msg, source=src) from exc
+        msg = f"cannot read VCF header: {exc}"
+        raise ProfileParseError(msg, source=src, line=data_lines.chrom if data_lines else None) from exc
+    done = [0]  # records read, for the line of an htslib error
     try:
-        _read_records(vcf, path, samples, data_lines)
+        _read_records(vcf, path, samples, data_lines, done)
     except ProfileParseError:
         raise
     except Exception as exc:  # a record htslib cannot decode
+        line = (data_lines.data[done[0]] if data_lines and done[0] < len(data_lines.data)
+                else None)
         msg = f"cannot read VCF record: {exc}"
-        raise ProfileParseError(msg, source=src) from exc
+        raise ProfileParseError(msg, source=src, line=line) from exc
     finally:
         vcf.close()
 
 
-def _read_records(vcf, path: Path, samples: Samples, data_lines: list[int] | None) -> None:  # noqa: PLR0912, PLR0915 - one pass, two annotation dialects
+def _read_records(vcf, path: Path, samples: Samples, data_lines: _Lines | None,  # noqa: PLR0912, PLR0915 - one pass, two annotation dialects
+                  done: list[int]) -> None:
     src = str(path)
     infos = {h["ID"]: h for h in vcf.header_iter() if h["HeaderType"] == "INFO"}
     if "CSQ" in infos:
@@ -285,7 +313,8 @@ def _read_records(vcf, path: Path, samples: Samples, data_lines: list[int] | Non
         tag, fields, dialect = "ANN", _fields(infos["ANN"].info().get("Description", "")), "snpeff"
     else:
         msg = f"VCF has no VEP CSQ or SnpEff ANN annotation in its header; {HOW_TO_ANNOTATE}"
-        raise ProfileParseError(msg, source=src, field="INFO")
+        raise ProfileParseError(msg, source=src, field="INFO",
+                                line=data_lines.chrom if data_lines else None)
     names = list(vcf.samples) or [path.name.split(".")[0]]
     for s in names:  # a VCF's samples exist even without variants; it assesses no gene by itself
         samples.molecular(s)
@@ -293,8 +322,10 @@ def _read_records(vcf, path: Path, samples: Samples, data_lines: list[int] | Non
     header_lines = vcf.raw_header.count("\n")
     for variant in vcf:
         lineno += 1
+        done[0] = lineno
         # our own count of the file's lines (htslib adds header lines, e.g. FILTER=PASS)
-        line = data_lines[lineno - 1] if data_lines and lineno <= len(data_lines) else header_lines + lineno
+        line = (data_lines.data[lineno - 1] if data_lines and lineno <= len(data_lines.data)
+                else header_lines + lineno)
         raw = variant.INFO.get(tag)
         if raw is None:
             samples.bad(ProfileParseError(f"variant has no {tag} annotation", source=src,
