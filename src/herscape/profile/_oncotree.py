@@ -60,6 +60,14 @@ class OncoTree:
     _lineages: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     aliases: MappingProxyType[str, tuple[str, str]] = field(
         default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    _by_name: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def _names(self) -> dict[str, str]:
+        """Node name (normalised) -> code, built once."""
+        if not self._by_name:
+            for node in self.nodes.values():
+                self._by_name.setdefault(_name_key(node.name), node.code)
+        return self._by_name
 
     def with_aliases(self, aliases: dict[str, tuple[str, str]]) -> OncoTree:
         """The same tree with ``aliases`` (key: any spelling; value: code and note) added for
@@ -68,7 +76,7 @@ class OncoTree:
         for key, (code, note) in aliases.items():
             if code in self.nodes:
                 merged.setdefault(_name_key(key), (code, note))
-        return OncoTree(self.nodes, self._lineages, MappingProxyType(merged))
+        return OncoTree(self.nodes, self._lineages, MappingProxyType(merged), self._by_name)
 
     def resolve(self, text: str) -> tuple[str, str | None] | None:
         """``(code, note)`` for a code, a renamed code, a common name or a node's full name;
@@ -82,9 +90,9 @@ class OncoTree:
         if hit is not None:
             code, note = hit
             return code, f"read {text.strip()!r} as {code}: {note}"
-        for node in self.nodes.values():
-            if _name_key(node.name) == key:
-                return node.code, f"read {text.strip()!r} as {node.code} ({node.name})"
+        code = self._names().get(key)
+        if code is not None:
+            return code, f"read {text.strip()!r} as {code} ({self.nodes[code].name})"
         return None
 
     @classmethod
@@ -129,8 +137,7 @@ class OncoTree:
         names (a word of the text found in a node's name counts too)."""
         upper = code.strip().upper()
         hits = difflib.get_close_matches(upper, list(self.nodes), n=n, cutoff=0.6)
-        names: dict[str, str] = {_name_key(t.name): t.code for t in self.nodes.values()}
-        names.update({k: c for k, (c, _) in self.aliases.items()})
+        names = {**self._names(), **{k: c for k, (c, _) in self.aliases.items()}}
         key = _name_key(code)
         hits += [names[h] for h in difflib.get_close_matches(key, list(names), n=n, cutoff=0.6)]
         words = [w for w in key.split() if len(w) > 3]
