@@ -37,9 +37,14 @@ def test_maf_three_samples():
     assert (kras.codon, kras.exon, kras.allele_fraction) == (12, 2, round(62 / 212, 4))
     s492r = profiles["CRC-002-T"].features[2]
     assert (s492r.exon, s492r.allele_fraction) == (12, 0.03)
-    assert all(("mutation", "*") in p.assessed for p in profiles.values())
-    unlisted = profiles["CRC-001-T"].unrecognized
-    assert len(unlisted) == 1 and "TTN" in unlisted[0].input
+    # a MAF row for one gene says nothing about another: no gene is assessed beyond its rows
+    assert all(not p.assessed for p in profiles.values())
+    assert profiles["CRC-001-T"].is_assessed("mutation", "KRAS")
+    assert not profiles["CRC-001-T"].is_assessed("mutation", "NRAS")
+    # a gene outside herscape's knowledge is informational, not "not understood"
+    assert not profiles["CRC-001-T"].unrecognized
+    (note,) = profiles["CRC-001-T"].notes
+    assert "TTN" in note and "not in herscape's knowledge" in note
     assert len(rows) == 1 and len(rows[0].rows) == 14 and rows[0].header_line == 2
 
 
@@ -50,8 +55,9 @@ def test_vep_vcf_picks_canonical_and_multisample():
     pik3ca = profiles["TUMOR_A"].features[1]
     assert pik3ca.exon == 20  # legacy numbering from the exon table, not VEP's 21/21
     assert profiles["TUMOR_B"].features[2].allele_fraction == 0.03
-    (intergenic,) = profiles["TUMOR_A"].unrecognized  # reported, not dropped
-    assert intergenic.input == "1 variant(s)" and "intergenic" in intergenic.reason
+    (intergenic,) = profiles["TUMOR_A"].notes  # reported, not dropped
+    assert intergenic.startswith("1 variant(s)") and "intergenic" in intergenic
+    assert not profiles["TUMOR_A"].unrecognized
 
 
 def test_snpeff_vcf():
@@ -82,7 +88,9 @@ def test_fusions():
     by_sample = _read("fusions_by_sample.tsv")
     assert _texts(by_sample["BRCA-003-T"]) == ["FGFR2::BICC1"]
     sv = _read("data_sv.txt")
-    assert _texts(sv["S-01"]) == ["ETV6::NTRK3"] and ("fusion", "*") in sv["S-01"].assessed
+    assert _texts(sv["S-01"]) == ["ETV6::NTRK3"]
+    # a structural-variant file assesses the genes it names, not every gene
+    assert sv["S-01"].is_assessed("fusion", "ETV6") and not sv["S-01"].is_assessed("fusion", "ALK")
 
 
 def test_markers_tsv():
@@ -98,7 +106,8 @@ def test_study_folder():
     assert {k: p.tumor_type for k, p in profiles.items()} == {"S-01": "COAD", "S-02": "READ", "S-03": "STAD"}
     assert _texts(profiles["S-01"]) == ["KRAS G13D", "MET amplification", "ETV6::NTRK3"]
     assert _texts(profiles["S-02"]) == ["NRAS Q61K", "TP53 R213*", "KRAS gain", "PTEN deep deletion"]
-    assert all(("mutation", "*") in p.assessed for p in profiles.values())
+    # no sequenced case list and no gene-panel matrix: only the genes found are assessed
+    assert all(("mutation", "*") not in p.assessed for p in profiles.values())
 
 
 def test_json_profiles_and_round_trip(tmp_path):
@@ -133,7 +142,8 @@ def test_strings_join_the_only_sample():
 
 @pytest.mark.parametrize(("name", "fmt"), [
     ("sample.maf", "maf"), ("vep.vcf", "vcf"), ("cna_matrix.txt", "cna_matrix"),
-    ("cna_long.tsv", "cna_long"), ("fusions.txt", "fusions"), ("data_sv.txt", "sv"),
+    ("cna_long.tsv", "cna_long"), ("fusions.txt", "fusion_list"),
+    ("fusions_by_sample.tsv", "fusions"), ("data_sv.txt", "sv"),
     ("markers.tsv", "markers"), ("study", "study"), ("profile.json", "json"),
 ])
 def test_detect_format(name, fmt):

@@ -63,7 +63,8 @@ def _feature_json(f: Any) -> dict[str, Any]:
 
 def annotation_document(profiles: Iterable[Profile], results: Iterable[SampleMatches], *,
                         kb: KnowledgeBase, matcher: Matcher, inputs: list[str],
-                        skipped: Iterable[ProfileParseError]) -> dict[str, Any]:
+                        skipped: Iterable[ProfileParseError],
+                        notes: Iterable[str] = ()) -> dict[str, Any]:
     """The JSON document ``annotate --format json`` writes (see :func:`annotate_schema`)."""
     samples = []
     for p, r in zip(profiles, results, strict=True):
@@ -73,6 +74,9 @@ def annotation_document(profiles: Iterable[Profile], results: Iterable[SampleMat
             "prior_therapies": [str(t) for t in p.prior_therapies],
             "features": [_feature_json(f) for f in p.features],
             "unrecognized": [u.to_dict() for u in p.unrecognized],
+            "notes": list(p.notes),
+            "molecular_data": p.molecular_data,
+            "assessed": p.to_dict()["assessed"],
             **r.to_dict(),
         })
     return {
@@ -83,6 +87,7 @@ def annotation_document(profiles: Iterable[Profile], results: Iterable[SampleMat
                                   if kb.release is not None else None)},
         "inputs": inputs,
         "skipped": [_skip_json(e) for e in skipped],
+        "notes": list(notes),
         "samples": samples,
     }
 
@@ -212,6 +217,11 @@ def _print_text(profiles: list[Profile], results: list[SampleMatches],
             out_console.print("prior therapy: " + ", ".join(map(str, p.prior_therapies)), highlight=False)
         for u in p.unrecognized:
             out_console.print(f"[yellow]not understood[/]: {u.input} - {u.reason}", highlight=False)
+        for note in p.notes:
+            out_console.print(f"[dim]note[/]: {note}", highlight=False)
+        if not p.molecular_data:
+            out_console.print("no molecular data for this sample (named in a clinical file only)",
+                              highlight=False)
         if r.by_therapy:
             table = Table(show_header=True, header_style="bold")
             for col in ("therapy", "resistance", "sensitivity", "evidence", "strategies"):
@@ -240,7 +250,8 @@ def annotate(inputs: list[Path], *, tumor_type: str | None = None,  # noqa: PLR0
              alterations: list[str] | None = None, markers: list[str] | None = None,
              prior_therapies: list[str] | None = None, sample_id: str | None = None,
              fmt: str = "text", skip_bad: bool = False, out: Path | None = None,
-             kb_dir: Path | None = None, oncotree_file: Path | None = None) -> int:
+             kb_dir: Path | None = None, oncotree_file: Path | None = None,
+             assay: str | None = None, tested: list[str] | None = None) -> int:
     """Run ``herscape annotate``; returns the number of samples annotated.
 
     Raises
@@ -256,7 +267,7 @@ def annotate(inputs: list[Path], *, tumor_type: str | None = None,  # noqa: PLR0
     result = read_profiles(inputs, tumor_type=tumor_type, alterations=alterations or (),
                            markers=markers or (), prior_therapies=prior_therapies or (),
                            sample_id=sample_id, skip_bad=skip_bad, vocabulary=kb, tree=tree,
-                           maf_rows=maf_rows)
+                           maf_rows=maf_rows, assay=assay, tested=tested or ())
     if fmt == "tsv" and len(maf_rows) > 1:
         msg = "--format tsv annotates the rows of one MAF; give one MAF (or use --format json)"
         raise UsageError(msg, field="format")
@@ -269,7 +280,8 @@ def annotate(inputs: list[Path], *, tumor_type: str | None = None,  # noqa: PLR0
     def write(fh: TextIO) -> None:
         if fmt == "json":
             doc = annotation_document(profiles, results, kb=kb, matcher=matcher,
-                                      inputs=[str(i) for i in inputs], skipped=skipped)
+                                      inputs=[str(i) for i in inputs], skipped=skipped,
+                                      notes=result.notes)
             json.dump(doc, fh, indent=1)
             fh.write("\n")
         elif maf_rows:
@@ -316,12 +328,18 @@ def annotate_command(  # noqa: PLR0913 - one parameter per option
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="skip bad lines and report them")] = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write here (atomically) instead of stdout")] = None,
     kb_dir: Annotated[Path | None, typer.Option("--kb", help="knowledge folder (default: the shipped one)")] = None,
-    oncotree_file: Annotated[Path | None, typer.Option("--oncotree", help="full OncoTree (API JSON) to use")] = None,
+    oncotree_file: Annotated[Path | None, typer.Option("--oncotree", help="OncoTree to use (API JSON or TSV; default: the shipped release)")] = None,
+    assay: Annotated[str | None, typer.Option("--assay", help="what was sequenced: exome, genome, or a cBioPortal gene-panel file")] = None,
+    tested: Annotated[list[str] | None, typer.Option("--tested", help="genes sequenced for mutations, GENE,GENE (repeatable)")] = None,
+    sample: Annotated[str | None, typer.Option("--sample", hidden=True, help="deprecated: use --sample-id")] = None,
 ) -> None:
     """Match molecular profiles against the knowledge: evidence and strategies per therapy."""
     if not inputs and not alteration and not marker:
         msg = "give input files, or --alteration/--marker statements"
         raise UsageError(msg, field="inputs")
+    if sample is not None:
+        err_console.print("[yellow]warning:[/] --sample is deprecated; use --sample-id", highlight=False)
+        sample_id = sample_id or sample
     annotate(list(inputs or []), tumor_type=tumor_type, alterations=alteration, markers=marker,
              prior_therapies=prior_therapy, sample_id=sample_id, fmt=fmt.value, skip_bad=skip_bad,
-             out=out, kb_dir=kb_dir, oncotree_file=oncotree_file)
+             out=out, kb_dir=kb_dir, oncotree_file=oncotree_file, assay=assay, tested=tested)

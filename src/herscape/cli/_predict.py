@@ -15,6 +15,7 @@ from herscape.cli._kb import write_atomically
 from herscape.errors import UsageError
 from herscape.predict import SCREENS, predict
 from herscape.predict._batch import predict_batch
+from herscape.profile import load_oncotree
 from herscape.profile._read import read_profiles
 
 
@@ -56,35 +57,66 @@ def _batch(batch: Path, fmt: _Format, out: Path | None, screen: str) -> None:
         raise typer.Exit(2)
 
 
+def _sample_alias(sample: str | None, sample_id: str | None) -> str | None:
+    """``--sample`` is the deprecated name of ``--sample-id``."""
+    if sample is None:
+        return sample_id
+    if sample_id is not None and sample_id != sample:
+        raise UsageError("--sample is the old name of --sample-id; give one", field="--sample-id")
+    err_console.print("[yellow]warning:[/] --sample is deprecated; use --sample-id", highlight=False)
+    return sample
+
+
+def _print_notes(notes: tuple[str, ...], profiles: list) -> None:
+    """Informational notes on stderr (they never stop a prediction)."""
+    for note in [*notes, *(n for p in profiles for n in p.notes)][:20]:
+        err_console.print(f"[dim]note:[/] {note}", highlight=False)
+    for p in profiles:
+        if not p.molecular_data:
+            err_console.print(f"[yellow]warning:[/] no molecular data for sample {p.sample_id!r} "
+                              "(named in a clinical file only)", highlight=False)
+
+
 @app.command("predict")
 def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
-    inputs: Annotated[list[Path] | None, typer.Argument(help="profile files (MAF, VCF, CNA, JSON, ...)")] = None,
-    tumor_type: Annotated[str | None, typer.Option("--tumor-type", help="OncoTree code, e.g. COADREAD")] = None,
+    inputs: Annotated[list[Path] | None, typer.Argument(help="profile files (MAF, VCF, CNA, JSON, ...) or cBioPortal study folders")] = None,
+    tumor_type: Annotated[str | None, typer.Option("--tumor-type", "-t", help="OncoTree code or common name, e.g. COADREAD, mCRC")] = None,
     therapy: Annotated[str | None, typer.Option("--therapy", help="drugs joined by '+', any synonym")] = None,
-    alteration: Annotated[list[str] | None, typer.Option("--alteration", help="e.g. 'KRAS G12D' (repeatable)")] = None,
-    marker: Annotated[list[str] | None, typer.Option("--marker", help="NAME=VALUE, e.g. AREG=low (repeatable)")] = None,
+    alteration: Annotated[list[str] | None, typer.Option("--alteration", "-a", help="e.g. 'KRAS G12D' (repeatable)")] = None,
+    marker: Annotated[list[str] | None, typer.Option("--marker", "-m", help="NAME=VALUE, e.g. AREG=low, sidedness=left, line=2 (repeatable)")] = None,
     prior_therapy: Annotated[list[str] | None, typer.Option("--prior-therapy", help="REGIMEN[:progressed]")] = None,
-    fmt: Annotated[_Format, typer.Option("--format", help="text, json, html, pdf (jsonl with --batch)")] = _Format.text,
-    out: Annotated[Path | None, typer.Option("--out", help="file to write (default stdout; needed for pdf)")] = None,
-    batch: Annotated[Path | None, typer.Option("--batch", help="queries TSV: id, tumor_type, therapy, alterations, markers")] = None,
-    sample: Annotated[str | None, typer.Option("--sample", help="the sample to use from a multi-sample file")] = None,
+    fmt: Annotated[_Format, typer.Option("--format", "-f", help="text, json, html, pdf (jsonl with --batch)")] = _Format.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="file to write (default stdout; needed for pdf); untouched on error")] = None,
+    batch: Annotated[Path | None, typer.Option("--batch", help="queries TSV: id, tumor_type, therapy, alterations, markers[, assay, tested]")] = None,
+    sample_id: Annotated[str | None, typer.Option("--sample-id", help="the sample to use from a multi-sample input (and that --alteration/--marker belong to)")] = None,
+    sample: Annotated[str | None, typer.Option("--sample", hidden=True, help="deprecated: use --sample-id")] = None,
+    assay: Annotated[str | None, typer.Option("--assay", help="what was sequenced: exome, genome, or a cBioPortal gene-panel file")] = None,
+    tested: Annotated[list[str] | None, typer.Option("--tested", help="genes sequenced for mutations, GENE,GENE (repeatable)")] = None,
+    oncotree_file: Annotated[Path | None, typer.Option("--oncotree", help="OncoTree to use (API JSON or TSV; default: the shipped release)")] = None,
     screen: Annotated[str, typer.Option("--screen", help=f"strategy screen: {', '.join(SCREENS)}")] = "default",
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="predict despite inputs that are not understood")] = False,
 ) -> None:
     """Will this tumour resist the therapy, why, and what to do instead."""
+    sample_id = _sample_alias(sample, sample_id)
+    if out is not None and not out.resolve().parent.is_dir():
+        raise UsageError(f"--out: folder {str(out.resolve().parent)!r} does not exist",
+                         field="--out", value=str(out))
     if batch is not None:
         _batch(batch, fmt, out, screen)
         return
     if not therapy:
         raise UsageError("--therapy is required (e.g. --therapy cetuximab)", field="--therapy")
+    tree = load_oncotree(oncotree_file) if oncotree_file is not None else None
+    statements = bool(alteration or marker or prior_therapy)
     result = read_profiles(list(inputs or []), tumor_type=tumor_type, alterations=alteration or [],
                            markers=marker or [], prior_therapies=prior_therapy or [],
-                           skip_bad=skip_bad)
+                           sample_id=sample_id if statements else None, skip_bad=skip_bad,
+                           tree=tree, assay=assay, tested=tested or ())
     profiles = list(result.profiles)
-    if sample is not None:
-        profiles = [p for p in profiles if p.sample_id == sample]
+    if sample_id is not None:
+        profiles = [p for p in profiles if p.sample_id == sample_id]
         if not profiles:
-            raise UsageError(f"no sample {sample!r} in the input", field="--sample", value=sample)
+            raise UsageError(f"no sample {sample_id!r} in the input", field="--sample-id", value=sample_id)
     if not profiles:
         raise UsageError("no profile given: name a file or use --alteration/--marker", field="inputs")
     bad = [u for p in profiles for u in p.unrecognized]
@@ -96,8 +128,9 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
                          value=bad[0].input)
     if len(profiles) > 1 and fmt in (_Format.html, _Format.pdf, _Format.text):
         ids = ", ".join(p.sample_id for p in profiles[:8])
-        raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample "
-                         "or use --format json", field="--sample")
+        raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample-id "
+                         "or use --format json", field="--sample-id")
+    _print_notes(result.notes, profiles)
     preds = []
     with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         for profile in profiles:
@@ -123,9 +156,12 @@ def _emit(dicts: list[dict], fmt: _Format, out: Path | None) -> None:
             raise UsageError("--format pdf needs --out FILE", field="--out")
         _write_bytes(report.render_pdf(dicts[0]), out)
     elif out is not None:
+        import io
+
         from rich.console import Console
 
-        with out.open("w", encoding="utf-8") as fh:
-            report.render_text(dicts[0], Console(file=fh, width=120, soft_wrap=True))
+        buf = io.StringIO()  # rendered in full first: --out is untouched if rendering fails
+        report.render_text(dicts[0], Console(file=buf, width=120, soft_wrap=True))
+        write_atomically(buf.getvalue(), out)
     else:
         report.render_text(dicts[0], out_console)

@@ -23,6 +23,14 @@ from herscape.knowledge._schema import (
 
 __all__ = ["KnowledgeBase", "drug_key"]
 
+#: Words that join drugs in written regimens besides '+'.
+_REGIMEN_JOINERS = re.compile(r"\s*(?:/|,|;|\band\b|\bwith\b|\bplus\b)\s*", re.I)
+#: Salt forms written after a drug's name on labels (osimertinib mesylate).
+_SALTS = frozenset({"mesylate", "dimesylate", "ditosylate", "tosylate", "hydrochloride", "hcl",
+                    "dihydrochloride", "maleate", "dimaleate", "citrate", "sulfate", "sulphate",
+                    "phosphate", "malate", "besylate", "succinate", "tartrate", "sodium",
+                    "potassium", "acetate", "fumarate"})
+
 _KEY = re.compile(r"[\s\-_/.,()]+")
 
 
@@ -105,12 +113,40 @@ class KnowledgeBase:
         return found
 
     def regimen(self, text: str) -> Regimen:
-        """Parse ``"encorafenib+binimetinib+cetuximab"`` into a :class:`Regimen` of drug ids."""
+        """Parse ``"encorafenib+binimetinib+cetuximab"`` into a :class:`Regimen` of drug ids.
+
+        Drugs are joined by ``+``; as reports write them, also by ``/``, ``,``, ``and``,
+        ``with`` (``cetuximab/FOLFIRI``, ``cetuximab, encorafenib``, ``cetuximab and
+        encorafenib``), and a salt after the name is dropped (``osimertinib mesylate``). A name
+        that is a drug as a whole (``trastuzumab deruxtecan``) is never split.
+        """
         names = [part.strip() for part in text.split("+")]
         if not text.strip() or any(not n for n in names):
             msg = f"regimen {text!r} must be drug names joined by '+'"
             raise UsageError(msg, field="therapy", value=text)
-        return Regimen(frozenset(self.drug(n).id for n in names))
+        ids: set[str] = set()
+        for name in names:
+            ids.update(self._regimen_part(name))
+        return Regimen(frozenset(ids))
+
+    def _regimen_part(self, name: str) -> list[str]:
+        found = self._find_with_salt(name)
+        if found is not None:
+            return [found.id]
+        parts = [p.strip() for p in _REGIMEN_JOINERS.split(name) if p.strip()]
+        if len(parts) > 1:
+            drugs = [self._find_with_salt(p) for p in parts]
+            if all(d is not None for d in drugs):
+                return [d.id for d in drugs if d is not None]
+        return [self.drug(name).id]  # raises, naming the closest drugs
+
+    def _find_with_salt(self, name: str) -> Drug | None:
+        found = self.find_drug(name)
+        if found is None:
+            words = name.split()
+            if len(words) > 1 and words[-1].lower() in _SALTS:
+                found = self.find_drug(" ".join(words[:-1]))
+        return found
 
     def drug_status(self, name: str) -> DrugStatus | None:
         """The development status of a drug (any name or synonym), or None when not recorded.

@@ -33,9 +33,12 @@ Not assessed
 ------------
 Logic is three-valued (Kleene). An atom that is not true is *false* only when the profile
 assessed it: the gene's scope (mutation, copy number, expression, fusion, ...) was looked at,
-for that gene or for all genes (a MAF or VCF assesses mutations in all genes; a CNA matrix
+for that gene or for all genes (an exome/genome assay assesses mutations in all genes, a gene
+panel or ``--tested`` its genes; a MAF or VCF only the genes it has rows for; a CNA matrix
 the genes it lists; ``KRAS wild-type`` assesses KRAS mutations; any feature assesses its own
-gene and scope). Otherwise it is *unknown*. ``!unknown`` is unknown, so ``!(KRAS mutation)``
+gene and scope; see "What was tested" in ``docs/profiles.md``). Exon- and codon-level
+assessments (``RAS wild-type`` = KRAS/NRAS exons 2-4) do not make a whole gene known here;
+:meth:`~herscape.profile.Profile.is_assessed` answers for them. Otherwise it is *unknown*. ``!unknown`` is unknown, so ``!(KRAS mutation)``
 holds only when KRAS was sequenced. A record matches when its pattern is true; a record whose
 pattern is unknown while at least one of its atoms is true is listed as *undetermined*, naming
 what was not assessed. For ``loss`` (several scopes) one assessed scope suffices for false.
@@ -213,6 +216,9 @@ _COPY_CLASSES = {
 #: Marker statements that imply a gene-level class (marker, value, class).
 _MARKER_IMPLIES = frozenset({
     ("HER2_IHC", "3+", "overexpression"),
+    # the HER2-positive category (IHC 3+ or ISH-amplified, ASCO/CAP) satisfies overexpression
+    # patterns as "HER2 positive" always has; HER2-low/0/negative imply no class at all
+    ("HER2_status", "positive", "overexpression"),
     ("HER2_FISH", "amplified", "amplification"),
     ("HER2_FISH", "amplified", "gain"),
     ("EGFR_GCN", "high", "gain"),

@@ -93,6 +93,7 @@ def parse_bnet(
         With file, line and column, on a syntax error or a node defined twice.
     """
     rules: dict[str, Expr] = {}
+    lines: dict[str, int] = {}
     for lineno, raw in enumerate(text.splitlines(), start=1):
         split = _split_line(raw)
         if split is None:
@@ -115,11 +116,12 @@ def parse_bnet(
         rules[target] = parse_expression(
             factors, logic=True, source=source, dialect="bnet", line=lineno, column=col
         )
+        lines[target] = lineno
     for target, rule in rules.items():
         bad = [e for e in _walk_types(rule) if not isinstance(e, _BNET_OPS)]
         if bad:
             msg = f"rule of {target!r} uses {type(bad[0]).__name__}, which .bnet does not allow"
-            raise ModelError(msg, source=source, record=target)
+            raise ModelError(msg, source=source, line=lines.get(target), record=target)
     order = list(rules)
     for rule in list(rules.values()):
         for var in _vars_in_order(rule):
@@ -155,6 +157,13 @@ def read_bnet(path: str | os.PathLike[str], *, strip_v_prefix: bool | None = Non
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         msg = f"model file {str(p)!r} does not exist"
+        raise ModelError(msg, source=str(p)) from exc
+    except UnicodeDecodeError as exc:
+        line = p.read_bytes()[: exc.start].count(b"\n") + 1
+        msg = f"model file {str(p)!r} is not UTF-8 text ({exc.reason})"
+        raise ModelError(msg, source=str(p), line=line) from exc
+    except OSError as exc:
+        msg = f"cannot read model file {str(p)!r}: {exc.strerror}"
         raise ModelError(msg, source=str(p)) from exc
     return parse_bnet(text, source=str(p), name=p.stem, strip_v_prefix=strip_v_prefix)
 

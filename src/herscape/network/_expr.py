@@ -200,7 +200,8 @@ def tokenize(  # noqa: PLR0912, PLR0915 - one flat scanner loop reads best
             i = end
             continue
         m = _NUMBER.match(text, i)
-        if m and not (dialect == "bnet" and _NAME_BNET.match(text, i).end() > m.end()):  # type: ignore[union-attr]
+        name_here = _NAME_BNET.match(text, i) if dialect == "bnet" else None
+        if m and not (name_here is not None and name_here.end() > m.end()):
             tokens.append(Token("number", m.group(), line, column))
             column += m.end() - i
             i = m.end()
@@ -254,6 +255,11 @@ class Alias(Expr):
         raise ModelError(msg, line=self.line or None, column=self.column or None)
 
 
+#: Deepest nesting of parentheses, negations and conditionals in one expression. Real models
+#: nest a few levels; each level costs the recursive parser about 17 Python frames.
+MAX_NESTING = 32
+
+
 class TokenStream:
     """A cursor over tokens with the expression grammar as methods.
 
@@ -274,6 +280,15 @@ class TokenStream:
         self.pos = 0
         self.source = source
         self.dialect = dialect
+        self.depth = 0
+
+    def _enter(self, tok: Token) -> None:
+        """One level deeper (parenthesis, negation, conditional); the parser recurses, so the
+        depth is bounded with an error instead of Python's RecursionError."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            msg = f"expression nested more than {MAX_NESTING} levels deep"
+            raise ModelError(msg, source=self.source, line=tok.line, column=tok.column)
 
     # -- cursor -------------------------------------------------------------------------------
     @property
@@ -321,10 +336,11 @@ class TokenStream:
         test = self._xor(logic)
         if not self.at_op("?"):
             return test
-        self.advance()
+        self._enter(self.advance())
         then = self.expression(logic=logic)
         self.expect_op(":")
         else_ = self.expression(logic=logic)
+        self.depth -= 1
         return Cond(test, then, else_)
 
     def _nary(
@@ -377,18 +393,19 @@ class TokenStream:
 
     def _unary(self, logic: bool) -> Expr:
         if self.at_op("!"):
-            self.advance()
-            return Not(self._unary(logic))
-        if self.at_op("-"):
-            self.advance()
+            self._enter(self.advance())
+            out: Expr = Not(self._unary(logic))
+        elif self.at_op("-"):
+            self._enter(self.advance())
             operand = self._unary(logic)
-            if isinstance(operand, Num):
-                return Num(-operand.value)
-            return Neg(operand)
-        if self.at_op("+"):
-            self.advance()
-            return self._unary(logic)
-        return self._primary(logic)
+            out = Num(-operand.value) if isinstance(operand, Num) else Neg(operand)
+        elif self.at_op("+"):
+            self._enter(self.advance())
+            out = self._unary(logic)
+        else:
+            return self._primary(logic)
+        self.depth -= 1
+        return out
 
     def _primary(self, logic: bool) -> Expr:
         tok = self.current
@@ -418,9 +435,10 @@ class TokenStream:
                 return SelfLogic()
             return Alias(name.text, name.line, name.column)
         if self.at_op("("):
-            self.advance()
+            self._enter(self.advance())
             inner = self.expression(logic=logic)
             self.expect_op(")")
+            self.depth -= 1
             return inner
         raise self.error("a node name, $parameter, number, '@logic', '!' or '('")
 

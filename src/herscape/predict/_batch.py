@@ -2,7 +2,9 @@
 
 Columns (tab-separated, header row): ``id``, ``tumor_type``, ``therapy``, ``alterations``
 (``;``-separated alteration strings, may be empty), ``markers`` (``;``-separated ``NAME=VALUE``,
-may be empty), and optionally ``prior_therapies`` (``;``-separated ``REGIMEN[:outcome]``).
+may be empty), and optionally ``prior_therapies`` (``;``-separated ``REGIMEN[:outcome]``),
+``assay`` (``exome``, ``genome`` or a gene-panel file) and ``tested`` (genes sequenced,
+``,``- or ``;``-separated): see "What was tested" in ``docs/profiles.md``.
 A row that cannot be answered gives an error object for that row; the others are answered.
 """
 
@@ -74,6 +76,8 @@ def predict_batch(path: Path, *, engine: Engine | None = None, screen: str = "de
                 _split(row["alterations"]), markers=_split(row["markers"]), sample_id=row_id,
                 tumor_type=(row["tumor_type"] or "").strip() or None,
                 prior_therapies=_split(row.get("prior_therapies")),
+                assay=(row.get("assay") or "").strip() or None,
+                tested=[g for v in _split(row.get("tested")) for g in v.split(",") if g.strip()],
             )
             pred = predict(profile, (row["therapy"] or "").strip(), engine=engine, screen=screen, seed=seed)
         except HerscapeError as exc:

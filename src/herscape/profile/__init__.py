@@ -5,12 +5,16 @@
 ['ERBB2 amplification']
 
 A profile comes from alteration strings and markers (:func:`profile_from_strings`) or from
-files (:func:`read_profiles`: MAF, VCF with VEP ``CSQ`` or SnpEff ``ANN``, cBioPortal CNA
-matrices and long tables, structural-variant and ``GENE1::GENE2`` fusion lists, marker TSVs,
-cBioPortal study folders and JSON profiles). See ``docs/profiles.md``.
+files (:func:`read_profiles`: MAF, VCF with VEP ``CSQ`` or SnpEff ``ANN``, copy-number
+matrices and per-sample tables, expression z-scores, structural variants and fusions in the
+cBioPortal and OncoKB annotator forms, OncoKB atypical alterations, marker TSVs, clinical
+sample files, gene-panel matrices, cBioPortal study folders and JSON profiles; the format is
+detected by :func:`detect_format`, never guessed). What was sequenced comes from an
+:class:`Assay` (``--assay``, ``--tested``, gene panels); see ``docs/profiles.md``.
 """
 
 from herscape.profile._alteration import ParsedAlteration, parse_alteration, parse_marker
+from herscape.profile._assay import Assay, read_gene_panel
 from herscape.profile._collect import ReadResult
 from herscape.profile._features import (
     COPY_STATUSES,
@@ -19,6 +23,7 @@ from herscape.profile._features import (
     Feature,
     Fusion,
     Germline,
+    Intragenic,
     MarkerFeature,
     MeasuredCopyNumber,
     Methylation,
@@ -74,6 +79,7 @@ from herscape.profile._vocab import MarkerVocabulary, default_vocabulary
 __all__ = [
     "COPY_STATUSES",
     "FORMATS",
+    "Assay",
     "CodonOnly",
     "CopyNumber",
     "Deletion",
@@ -87,6 +93,7 @@ __all__ = [
     "Fusion",
     "Germline",
     "Insertion",
+    "Intragenic",
     "MafRows",
     "MarkerFeature",
     "MarkerVocabulary",
@@ -125,6 +132,7 @@ __all__ = [
     "parse_marker",
     "parse_protein_change",
     "profile_from_strings",
+    "read_gene_panel",
     "read_profiles",
     "tumor_type_problem",
     "unrecognized_count",

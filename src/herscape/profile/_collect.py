@@ -42,6 +42,8 @@ class _Sample:
     without_gene: int = 0
     tumor_type: str | None = None
     therapies: list[PriorTherapy] = field(default_factory=list)
+    molecular: bool = False  # a molecular file (not only a clinical file) named the sample
+    notes: list[str] = field(default_factory=list)
 
 
 class Samples:
@@ -57,6 +59,7 @@ class Samples:
     def __init__(self, *, skip_bad: bool = False) -> None:
         self.skip_bad = skip_bad
         self.skipped: list[ProfileParseError] = []
+        self.notes: list[str] = []
         self._samples: dict[str, _Sample] = {}
 
     def sample(self, sample_id: str) -> _Sample:
@@ -73,24 +76,53 @@ class Samples:
     def sample_ids(self) -> list[str]:
         return list(self._samples)
 
+    def molecular(self, sample_id: str) -> _Sample:
+        """The accumulator of ``sample_id``, marked as named by a molecular file."""
+        s = self.sample(sample_id)
+        s.molecular = True
+        return s
+
     def add(self, sample_id: str, feature: Feature) -> None:
-        self.sample(sample_id).features[feature] = None
+        self.molecular(sample_id).features[feature] = None
 
     def assess(self, sample_id: str, scope: str, target: str = "*") -> None:
         self.sample(sample_id).assessed.add((scope, target))
 
+    def note(self, text: str, sample_id: str | None = None) -> None:
+        """An informational note: about the inputs (``sample_id=None``) or one sample."""
+        if sample_id is None:
+            self.notes.append(text)
+        else:
+            self.sample(sample_id).notes.append(text)
+
     def unrecognized(self, sample_id: str, text: str, reason: str, *, source: str | None = None,
                      line: int | None = None) -> None:
-        self.sample(sample_id).unrecognized.append(Unrecognized(text, reason, source, line))
+        self.molecular(sample_id).unrecognized.append(Unrecognized(text, reason, source, line))
 
     def gene(self, sample_id: str, text: str) -> str:
         """Symbol for a gene column of a file: aliases resolve; a symbol not in the list is kept
-        as written (files name genes by HGNC symbol already) and reported once per sample."""
+        as written (files name genes by HGNC symbol already) and noted once per sample."""
         symbol = normalize_gene(text)
         if symbol is not None:
             return symbol
         self.sample(sample_id).unlisted_genes[text] = None
         return text
+
+    def merge(self, other: Samples) -> None:
+        """Add what ``other`` accumulated (another reader's, e.g. a child process's) to this."""
+        for sid, o in other._samples.items():
+            s = self.sample(sid)
+            s.features.update(o.features)
+            s.assessed |= o.assessed
+            s.unrecognized.extend(o.unrecognized)
+            s.unlisted_genes.update(o.unlisted_genes)
+            s.without_gene += o.without_gene
+            s.molecular = s.molecular or o.molecular
+            s.notes.extend(o.notes)
+            s.tumor_type = s.tumor_type or o.tumor_type
+            s.therapies.extend(o.therapies)
+        self.skipped.extend(other.skipped)
+        self.notes.extend(other.notes)
 
     def bad(self, error: ProfileParseError) -> None:
         """A bad line: raise it, or with ``skip_bad`` keep it in :attr:`skipped`."""
@@ -102,21 +134,19 @@ class Samples:
         """The profiles, one per sample."""
         out = []
         for sid, s in self._samples.items():
-            unrec = list(s.unrecognized)
+            notes = list(s.notes)
             if s.unlisted_genes:
                 genes = list(s.unlisted_genes)
                 shown = ", ".join(genes[:_MAX_UNKNOWN_LISTED])
                 more = f" (+{len(genes) - _MAX_UNKNOWN_LISTED} more)" if len(genes) > _MAX_UNKNOWN_LISTED else ""
-                unrec.append(Unrecognized(
-                    shown + more,
-                    f"{len(genes)} gene symbol(s) not in herscape's symbol list: kept as written; "
-                    "no knowledge record names them"))
+                notes.append(f"{len(genes)} gene(s) not in herscape's knowledge, kept as written "
+                             f"(informational): {shown}{more}")
             if s.without_gene:
-                unrec.append(Unrecognized(
-                    f"{s.without_gene} variant(s)",
-                    "no gene in the annotation (intergenic): not used"))
+                notes.append(f"{s.without_gene} variant(s) with no gene in the annotation "
+                             "(intergenic): not used")
             out.append(Profile(sid, s.tumor_type or default_tumor_type, tuple(s.features),
-                               tuple(s.therapies), frozenset(s.assessed), tuple(unrec)))
+                               tuple(s.therapies), frozenset(s.assessed), tuple(s.unrecognized),
+                               notes=tuple(notes), molecular_data=s.molecular))
         return out
 
 
@@ -126,5 +156,6 @@ class ReadResult:
 
     profiles: tuple[Profile, ...]
     skipped: tuple[ProfileParseError, ...] = ()
+    notes: tuple[str, ...] = ()  # about the inputs as a whole (files or columns not used)
 
 

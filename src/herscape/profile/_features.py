@@ -13,14 +13,17 @@ Conventions
   as the clinical literature numbers them (legacy PIK3CA exons 9 and 20).
 * Allele fractions are 0-1. ``origin`` is ``somatic``, ``germline`` or ``unknown``.
 * ``assessed`` records what was looked at, as ``(scope, target)`` pairs: scopes ``mutation``,
-  ``copy_number``, ``fusion``, ``expression``, ``splice``, ``methylation`` and ``marker``;
-  target a gene symbol or marker id, or ``*`` for all (a whole-exome MAF assesses
-  ``("mutation", "*")``). A feature assesses its own scope and gene. Matching uses it to tell
-  "wild type" from "not tested" (see :mod:`herscape.knowledge._match`).
+  ``copy_number``, ``fusion``, ``structural_variant``, ``expression``, ``splice``,
+  ``methylation`` and ``marker``; target a gene symbol (``KRAS``), part of a gene
+  (``KRAS exon 2``, ``KRAS codon 12``), a marker id, or ``*`` for all genes (only a declared
+  exome or genome assay assesses ``("mutation", "*")``). A feature assesses its own scope and
+  gene. See :meth:`Profile.is_assessed` and ``docs/profiles.md`` ("What was tested").
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
@@ -34,6 +37,7 @@ __all__ = [
     "Feature",
     "Fusion",
     "Germline",
+    "Intragenic",
     "MarkerFeature",
     "MeasuredCopyNumber",
     "Methylation",
@@ -91,8 +95,16 @@ class Mutation(Feature):
     consequence: str = "unspecified"
     allele_fraction: float | None = None
     origin: str = "somatic"
+    cdna: str | None = None
     kind: ClassVar[str] = "mutation"
     scope: ClassVar[str] = "mutation"
+
+    def __post_init__(self) -> None:
+        af = self.allele_fraction
+        if af is not None and not (isinstance(af, int | float) and not isinstance(af, bool)
+                                   and 0 <= af <= 1):
+            msg = f"allele fraction must be a number from 0 to 1; got {af!r}"
+            raise ValueError(msg)
 
     @property
     def codon(self) -> int | None:
@@ -117,16 +129,20 @@ class Mutation(Feature):
         return f"{self.gene} {what}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "kind": self.kind, "gene": self.gene, "protein_change": self.protein_change,
             "codon": self.codon, "exon": self.exon, "consequence": self.consequence,
             "allele_fraction": self.allele_fraction, "origin": self.origin,
         }
+        if self.cdna is not None:
+            out["cdna"] = self.cdna
+        return out
 
 
 def make_mutation(gene: str, change: ProteinChange | str | None = None, *,
                   exon: int | None = None, consequence: str | None = None,
-                  allele_fraction: float | None = None, origin: str = "somatic") -> Mutation:
+                  allele_fraction: float | None = None, origin: str = "somatic",
+                  cdna: str | None = None) -> Mutation:
     """A :class:`Mutation` with consequence and exon derived from the change where not given.
 
     Raises
@@ -140,7 +156,7 @@ def make_mutation(gene: str, change: ProteinChange | str | None = None, *,
         consequence = change.consequence if change is not None else "unspecified"
     if exon is None and change is not None:
         exon = exon_of(gene, change.position)
-    return Mutation(gene, change, exon, consequence, allele_fraction, origin)
+    return Mutation(gene, change, exon, consequence, allele_fraction, origin, cdna)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +172,11 @@ class CopyNumber(Feature):
     def __post_init__(self) -> None:
         if self.status not in COPY_STATUSES:
             msg = f"copy-number status must be one of {', '.join(COPY_STATUSES)}; got {self.status!r}"
+            raise ValueError(msg)
+        c = self.copies
+        if c is not None and not (isinstance(c, int | float) and not isinstance(c, bool)
+                                  and math.isfinite(c) and c >= 0):
+            msg = f"copies must be a finite number >= 0; got {c!r}"
             raise ValueError(msg)
 
     def __str__(self) -> str:
@@ -198,6 +219,48 @@ class Splice(Feature):
         if self.gene == "ERBB2" and self.skipped_exon == 16:
             return "ERBB2 delta16"
         return f"{self.gene} exon {self.skipped_exon} skipping"
+
+
+@dataclass(frozen=True, slots=True)
+class Intragenic(Feature):
+    """A structural event inside one gene: ``EGFR exons 2-7 deletion`` (EGFRvIII).
+
+    ``event`` is ``deletion``, ``duplication`` or ``rearrangement`` (the OncoKB ``GENE-intragenic``
+    notation, which does not say which); ``first_exon``/``last_exon`` are the exons lost (or
+    duplicated), numbered on the gene's clinical transcript, or ``None`` when not stated.
+    It is its own kind: an intragenic deletion is neither a fusion nor a point mutation.
+    """
+
+    gene: str
+    event: str = "deletion"
+    first_exon: int | None = None
+    last_exon: int | None = None
+    kind: ClassVar[str] = "intragenic"
+    scope: ClassVar[str] = "structural_variant"
+    EVENTS: ClassVar[tuple[str, ...]] = ("deletion", "duplication", "rearrangement")
+
+    def __post_init__(self) -> None:
+        if self.event not in self.EVENTS:
+            msg = f"intragenic event must be one of {', '.join(self.EVENTS)}; got {self.event!r}"
+            raise ValueError(msg)
+        if (self.first_exon is None) != (self.last_exon is None) or (
+                self.first_exon is not None and not 1 <= self.first_exon <= self.last_exon):  # type: ignore[operator]
+            msg = f"intragenic exons must be a range first <= last; got {self.first_exon}-{self.last_exon}"
+            raise ValueError(msg)
+
+    @property
+    def name(self) -> str | None:
+        """The variant's common name, where it has one (EGFRvIII)."""
+        if (self.gene, self.event, self.first_exon, self.last_exon) == ("EGFR", "deletion", 2, 7):
+            return "EGFRvIII"
+        return None
+
+    def __str__(self) -> str:
+        if self.first_exon is None:
+            return f"{self.gene} intragenic {self.event}"
+        exons = (f"exon {self.first_exon}" if self.first_exon == self.last_exon
+                 else f"exons {self.first_exon}-{self.last_exon}")
+        return f"{self.gene} {exons} {self.event}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,11 +310,20 @@ class Expression(MarkerFeature):
         return (("marker", self.marker), ("expression", self.gene or self.marker))
 
 
+#: Markers whose result also answers a gene-level question: the HER2 category comes from
+#: IHC (protein expression), so it assesses ERBB2 expression (HER2-low is then not "low
+#: expression": the category is not an expression level).
+_MARKER_ALSO_ASSESSES = {"HER2_status": (("expression", "ERBB2"),)}
+
+
 @dataclass(frozen=True, slots=True)
 class Protein(MarkerFeature):
     """A protein form or state: ``p95HER2=positive``, ``HER2_IHC=3+``, ``pSTAT3=high``."""
 
     kind: ClassVar[str] = "protein"
+
+    def scopes(self) -> tuple[tuple[str, str], ...]:
+        return (("marker", self.marker), *_MARKER_ALSO_ASSESSES.get(self.marker, ()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,6 +395,17 @@ class Unrecognized:
                 "line": self.line}
 
 
+_PART = re.compile(r"^(\S+) (exon|codon) (\d+)$")
+
+
+def _split_target(target: str) -> tuple[str, str | None, int | None]:
+    """``KRAS exon 2`` -> ("KRAS", "exon", 2); ``KRAS`` -> ("KRAS", None, None)."""
+    m = _PART.match(target)
+    if m is None:
+        return target, None, None
+    return m.group(1), m.group(2), int(m.group(3))
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """One tumour sample: id, OncoTree tumour type, features, prior therapies.
@@ -341,6 +424,10 @@ class Profile:
         ``(scope, target)`` pairs looked at beyond the features themselves (see the module doc).
     unrecognized
         Inputs for this sample that were not understood.
+    notes
+        Informational notes (genes outside herscape's knowledge, intergenic variants, ...).
+    molecular_data
+        ``False`` when only a clinical file named the sample: nothing molecular is known.
     """
 
     sample_id: str
@@ -349,23 +436,88 @@ class Profile:
     prior_therapies: tuple[PriorTherapy, ...] = ()
     assessed: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     unrecognized: tuple[Unrecognized, ...] = ()
+    notes: tuple[str, ...] = ()
+    molecular_data: bool = True
 
     def is_assessed(self, scope: str, target: str) -> bool:
-        """Whether ``scope`` was looked at for ``target`` (explicitly, for all, or via a feature)."""
-        if (scope, target) in self.assessed or (scope, "*") in self.assessed:
+        """Whether ``scope`` was looked at for ``target``: present or assessed-absent.
+
+        ``target`` is a gene (``KRAS``), part of one (``KRAS exon 2``, ``KRAS codon 12``), or a
+        marker id. A gene is assessed by an explicit statement for the gene (``KRAS wild-type``,
+        a panel or ``--tested`` listing it, a CNA row), by an exome/genome assay (``*``), or by a
+        feature of that gene and scope. An exon is assessed when its gene is, or the exon
+        itself (``KRAS exon 2 wild type``, ``RAS wild type``); a codon when its gene, its exon
+        (from ``profile/data/exons.tsv``) or the codon itself is. Assessing an exon does not
+        assess the whole gene. Markers: ``("marker", id)``.
+        """
+        pairs = self.assessed
+        if (scope, target) in pairs or (scope, "*") in pairs:
             return True
-        return any((scope, target) in f.scopes() for f in self.features)
+        gene, part, number = _split_target(target)
+        if part is not None:
+            if (scope, gene) in pairs:
+                return True
+            if part == "codon" and number is not None:
+                exon = exon_of(gene, number)
+                if exon is not None and (scope, f"{gene} exon {exon}") in pairs:
+                    return True
+        return any(self._feature_assesses(f, scope, gene, part, number) for f in self.features)
+
+    @staticmethod
+    def _feature_assesses(f: Feature, scope: str, gene: str, part: str | None,
+                          number: int | None) -> bool:
+        if (scope, gene) not in f.scopes():
+            return False
+        if part is None:
+            return True
+        # a found mutation answers for its own exon and codon only
+        if isinstance(f, Mutation):
+            return (f.exon == number) if part == "exon" else (f.codon == number)
+        return False
 
     def all_assessed(self) -> frozenset[tuple[str, str]]:
         """``assessed`` plus the scopes the features themselves assess."""
         return self.assessed | frozenset(s for f in self.features for s in f.scopes())
+
+    def marker_value(self, marker: str) -> str | None:
+        """The value of marker ``marker`` (``HER2_status``, ``MSI``...), or ``None``."""
+        for f in self.features:
+            if isinstance(f, MarkerFeature) and f.marker == marker:
+                return f.value
+        return None
+
+    @property
+    def her2_status(self) -> str | None:
+        """The HER2 category: ``positive``, ``low``, ``ultralow``, ``zero``, ``negative`` (not
+        positive, IHC detail not stated), or ``None`` when no HER2 result was given (or IHC 2+
+        without ISH, which is equivocal).
+
+        From the ``HER2_status`` marker that HER2 notations set (``HER2+``, ``HER2 3+``,
+        ``HER2-low``, ``HER2 IHC 2+ FISH negative``; see ``docs/profiles.md``); else derived
+        as ASCO/CAP define it: ERBB2 amplification, ISH amplified or IHC 3+ is positive; IHC 1+,
+        or IHC 2+ with ISH not amplified, is low; IHC 0 is zero.
+        """
+        stated = self.marker_value("HER2_status")
+        if stated is not None:
+            return stated
+        ihc, ish = self.marker_value("HER2_IHC"), self.marker_value("HER2_FISH")
+        amplified = ish == "amplified" or any(
+            isinstance(f, CopyNumber) and f.gene == "ERBB2" and f.status == "amplification"
+            for f in self.features)
+        if amplified or ihc == "3+":
+            return "positive"
+        if ihc == "1+" or (ihc == "2+" and ish == "not amplified"):
+            return "low"
+        if ihc == "0":
+            return "zero"
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the input schema of ``docs/profiles.md``)."""
         assessed: dict[str, list[str]] = {}
         for scope, target in sorted(self.assessed):
             assessed.setdefault(scope, []).append(target)
-        return {
+        out: dict[str, Any] = {
             "sample_id": self.sample_id,
             "tumor_type": self.tumor_type,
             "features": [f.to_dict() for f in self.features],
@@ -373,3 +525,8 @@ class Profile:
             "assessed": assessed,
             "unrecognized": [u.to_dict() for u in self.unrecognized],
         }
+        if self.notes:
+            out["notes"] = list(self.notes)
+        if not self.molecular_data:
+            out["molecular_data"] = False
+        return out

@@ -20,8 +20,12 @@ from functools import cache
 
 from herscape.profile._data import read_table
 
-__all__ = ["closest_genes", "gene_symbols", "is_gene", "normalize_gene"]
+__all__ = ["closest_genes", "gene_symbols", "is_gene", "is_well_formed", "normalize_gene"]
 
+#: The shape of an HGNC symbol: letters first, then letters, digits, ``orf`` and hyphen- or
+#: dot-separated parts (``KRAS``, ``C11orf30``, ``NKX2-1``, ``HLA-A``, ``H3-3A``).
+_WELL_FORMED = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*$")
+_MAX_SYMBOL = 25
 _KEY_DROP = re.compile(r"[\s\-_./()]+")
 _GREEK = str.maketrans({"α": "ALPHA", "β": "BETA", "γ": "GAMMA", "κ": "KAPPA", "Δ": "DELTA"})
 
@@ -64,6 +68,16 @@ def normalize_gene(text: str) -> str | None:
     if upper in symbols:
         return upper
     return aliases.get(_alias_key(text.strip()))
+
+
+def is_well_formed(text: str) -> bool:
+    """Whether ``text`` has the shape of an HGNC gene symbol (whether or not herscape lists it).
+
+    A well-formed symbol outside herscape's list is accepted by the file readers and kept as
+    written: the knowledge does not name it, so it is informational only.
+    """
+    t = text.strip()
+    return 0 < len(t) <= _MAX_SYMBOL and _WELL_FORMED.match(t) is not None
 
 
 def closest_genes(text: str, n: int = 4) -> list[str]:

@@ -3,8 +3,10 @@
 Columns used: ``Hugo_Symbol`` and ``Tumor_Sample_Barcode`` (required); the protein change from
 ``HGVSp_Short``, else ``HGVSp``, else ``Protein_Change``/``Amino_Acid_Change``;
 ``Variant_Classification``; ``t_alt_count`` with ``t_depth`` (or ``t_ref_count``) for the allele
-fraction; ``Mutation_Status`` for the origin. Leading ``#`` lines are skipped. A MAF assesses
-mutations in all genes for every sample it lists.
+fraction; ``Mutation_Status`` for the origin. Leading ``#`` lines are skipped. A MAF row for one gene
+says nothing about another: a MAF assesses only the genes it has rows for (through their
+features); what else was sequenced comes from an assay (``--assay``, ``--tested``, a
+cBioPortal gene-panel matrix or sequenced case list).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ VARIANT_CLASSES = {
     "De_novo_Start_OutOfFrame": "noncoding", "Fusion": "unspecified",
 }
 _PROTEIN_COLUMNS = ("HGVSp_Short", "HGVSp", "Protein_Change", "Amino_Acid_Change")
+#: A MAF must have one of these: a table without a mutation column is not mutations.
+_MUTATION_COLUMNS = ("Variant_Classification", "HGVSp_Short", "HGVSp", "Protein_Change",
+                     "Amino_Acid_Change", "HGVSc", "Tumor_Seq_Allele2", "Reference_Allele")
 _EMPTY = frozenset({"", ".", "NA", "p.=", "p.?", "p.0", "nan"})
 _ORIGINS = {"somatic": "somatic", "germline": "germline", "loh": "somatic", "unknown": "unknown"}
 
@@ -60,7 +65,7 @@ def _count(cells: list[str], i: int | None, name: str, path: Path, lineno: int) 
             return None
         try:
             value = int(float(text))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "inf", "1e309"
             value = -1
     if value < 0:
         msg = f"{name} must be a non-negative count; got {text!r}"
@@ -117,7 +122,6 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
     """
     src = str(path)
     exon_genes = {g for g in _exon_table()}
-    seen_samples: set[str] = set()
     symbols: dict[str, str] = {}
     unlisted: dict[str, str] = {}
     current_id: str | None = None
@@ -139,6 +143,10 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             if required not in col:
                 msg = f"MAF header lacks the {required} column"
                 raise ProfileParseError(msg, source=src, line=lineno, field=required)
+        if not any(c in col for c in _MUTATION_COLUMNS):
+            msg = ("MAF header has no mutation column (one of "
+                   f"{', '.join(_MUTATION_COLUMNS)}): a table without one is not mutations")
+            raise ProfileParseError(msg, source=src, line=lineno, field="Variant_Classification")
         i_gene, i_sample = col["Hugo_Symbol"], col["Tumor_Sample_Barcode"]
         i_prot = next((col[c] for c in _PROTEIN_COLUMNS if c in col), None)
         i_vc = col.get("Variant_Classification")
@@ -180,10 +188,7 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             if sample == current_id:
                 sample = current_id  # one string object per sample, not per row
             else:
-                current_id, current = sample, samples.sample(sample)
-                if sample not in seen_samples:
-                    seen_samples.add(sample)
-                    current.assessed.add(("mutation", "*"))
+                current_id, current = sample, samples.molecular(sample)
             gene = symbols.get(gene_raw)
             if gene is None:
                 gene = symbols[gene_raw] = normalize_gene(gene_raw) or ""

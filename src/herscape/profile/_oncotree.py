@@ -7,15 +7,22 @@
 >>> tree.lineage("LUAD")
 ('LUAD', 'NSCLC', 'LUNG', 'TISSUE')
 
-The shipped tree (``data/oncotree.tsv``) holds the root, the tissues and the subtrees the
-knowledge needs; :func:`load_oncotree` reads a full tree in the OncoTree API JSON format
-(a list of ``{"code", "name", "parent", ...}``) or the TSV format of the shipped file.
+The shipped tree (``data/oncotree.tsv``) is the whole OncoTree release (CC BY 4.0, built by
+``scripts/build_oncotree.py``); :func:`load_oncotree` also reads a tree in the OncoTree API
+JSON format (a list of ``{"code", "name", "parent", ...}``) or the TSV format of the shipped
+file. :meth:`OncoTree.resolve` reads renamed codes (through the release's ``history`` and
+``data/tumor_names.tsv``) and common names (``mCRC``, ``colorectal``, ``colon``), each with a
+note saying how it was read; suggestions search names as well as codes.
+
+>>> tree.resolve("mCRC")
+('COADREAD', "read 'mCRC' as COADREAD: metastatic colorectal cancer (OncoTree: colorectal adenocarcinoma)")
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -38,12 +45,55 @@ class TumorType:
     parent: str | None
 
 
+def _name_key(text: str) -> str:
+    return re.sub(r"[\s\-_/,]+", " ", text.strip().lower()).strip()
+
+
 @dataclass(frozen=True)
 class OncoTree:
-    """A tree of tumour types by code, with the lookups matching needs."""
+    """A tree of tumour types by code, with the lookups matching needs.
+
+    ``aliases`` maps other spellings (a renamed code, a common name) to ``(code, note)``.
+    """
 
     nodes: MappingProxyType[str, TumorType]
     _lineages: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    aliases: MappingProxyType[str, tuple[str, str]] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
+    _by_name: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def _names(self) -> dict[str, str]:
+        """Node name (normalised) -> code, built once."""
+        if not self._by_name:
+            for node in self.nodes.values():
+                self._by_name.setdefault(_name_key(node.name), node.code)
+        return self._by_name
+
+    def with_aliases(self, aliases: dict[str, tuple[str, str]]) -> OncoTree:
+        """The same tree with ``aliases`` (key: any spelling; value: code and note) added for
+        the codes it holds (aliases to codes not in the tree are dropped)."""
+        merged = dict(self.aliases)
+        for key, (code, note) in aliases.items():
+            if code in self.nodes:
+                merged.setdefault(_name_key(key), (code, note))
+        return OncoTree(self.nodes, self._lineages, MappingProxyType(merged), self._by_name)
+
+    def resolve(self, text: str) -> tuple[str, str | None] | None:
+        """``(code, note)`` for a code, a renamed code, a common name or a node's full name;
+        the note says how a non-code was read (``None`` for a current code). ``None`` when
+        nothing matches."""
+        upper = text.strip().upper()
+        if upper in self.nodes:
+            return upper, None
+        key = _name_key(text)
+        hit = self.aliases.get(key)
+        if hit is not None:
+            code, note = hit
+            return code, f"read {text.strip()!r} as {code}: {note}"
+        code = self._names().get(key)
+        if code is not None:
+            return code, f"read {text.strip()!r} as {code} ({self.nodes[code].name})"
+        return None
 
     @classmethod
     def from_nodes(cls, nodes: list[TumorType]) -> OncoTree:
@@ -83,28 +133,33 @@ class OncoTree:
         return self._lineages[code]
 
     def closest(self, code: str, n: int = 5) -> list[str]:
-        """Known codes closest to ``code`` (by spelling, then by name)."""
+        """Known codes closest to ``code``: by spelling of codes, then of names and common
+        names (a word of the text found in a node's name counts too)."""
         upper = code.strip().upper()
-        hits = difflib.get_close_matches(upper, list(self.nodes), n=n, cutoff=0.5)
-        names = {t.name.upper(): t.code for t in self.nodes.values()}
-        hits += [names[h] for h in difflib.get_close_matches(upper, list(names), n=n, cutoff=0.5)]
+        hits = difflib.get_close_matches(upper, list(self.nodes), n=n, cutoff=0.6)
+        names = {**self._names(), **{k: c for k, (c, _) in self.aliases.items()}}
+        key = _name_key(code)
+        hits += [names[h] for h in difflib.get_close_matches(key, list(names), n=n, cutoff=0.6)]
+        words = [w for w in key.split() if len(w) > 3]
+        hits += [c for name, c in sorted(names.items()) if words and all(w in name for w in words)]
         return list(dict.fromkeys(hits))[:n]
 
     def problem(self, code: str) -> str | None:
-        """Why ``code`` is not a known tumour type, or ``None`` if it is."""
-        if code in self.nodes:
+        """Why ``code`` is not a known tumour type, or ``None`` if it is (a renamed code or
+        common name counts as known: see :meth:`resolve`)."""
+        if self.resolve(code) is not None:
             return None
         close = self.closest(code)
-        hint = f" (closest: {', '.join(close)})" if close else ""
+        hint = f" (closest: {', '.join(f'{c} {self.nodes[c].name}' for c in close)})" if close else ""
         return f"unknown OncoTree code {code!r}{hint}"
 
     def check(self, code: str) -> str:
-        """``code`` upper-cased if known; otherwise :class:`UsageError` naming the closest codes."""
-        upper = code.strip().upper()
-        problem = self.problem(upper)
-        if problem is not None:
-            raise UsageError(problem, field="tumor_type", value=code)
-        return upper
+        """The OncoTree code for ``code`` (see :meth:`resolve`); otherwise
+        :class:`UsageError` naming the closest codes."""
+        found = self.resolve(code)
+        if found is None:
+            raise UsageError(self.problem(code) or "", field="tumor_type", value=code)
+        return found[0]
 
     def relation(self, evidence: str, sample: str | None) -> str | None:
         """How evidence stated for ``evidence`` applies to a ``sample`` tumour type.
@@ -172,7 +227,8 @@ def load_oncotree(path: Path | str | None = None) -> OncoTree:
     """
     if path is None:
         _, rows = read_table("oncotree.tsv")
-        return OncoTree.from_nodes([TumorType(c, n, p or None) for c, n, p in rows])
+        tree = OncoTree.from_nodes([TumorType(r[0], r[1], r[2] or None) for r in rows])
+        return tree.with_aliases(_shipped_aliases(rows))
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -185,14 +241,27 @@ def load_oncotree(path: Path | str | None = None) -> OncoTree:
         except json.JSONDecodeError as exc:
             msg = f"OncoTree JSON does not parse: {exc.msg}"
             raise UsageError(msg, source=str(path), line=exc.lineno) from exc
-        return OncoTree.from_nodes(_nodes_from_json(data, str(path)))
+        return OncoTree.from_nodes(_nodes_from_json(data, str(path))).with_aliases(_shipped_aliases())
     nodes = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("code\t"):
             continue
         code, name, parent, *_ = [*line.split("\t"), "", ""]
         nodes.append(TumorType(code, name, parent or None))
-    return OncoTree.from_nodes(nodes)
+    return OncoTree.from_nodes(nodes).with_aliases(_shipped_aliases())
+
+
+def _shipped_aliases(rows: tuple[tuple[str, ...], ...] = ()) -> dict[str, tuple[str, str]]:
+    """Renamed codes (the release's ``history`` column) and ``data/tumor_names.tsv``."""
+    out: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        if len(row) > 4 and row[4]:
+            for old in row[4].split(","):
+                out[old] = (row[0], f"{old} is the former code of {row[1]} (now {row[0]})")
+    _, names = read_table("tumor_names.tsv")
+    for name, code, _kind, note in names:
+        out.setdefault(name, (code, note))
+    return out
 
 
 @cache

@@ -4,13 +4,15 @@ One annotation is used per variant allele: for VEP the MANE Select transcript wh
 else the one flagged ``CANONICAL=YES``, else ``PICK=1``, else the first; for SnpEff the first
 (SnpEff orders them by impact). Every sample with a non-reference genotype carries the variant
 (a VCF without samples is one sample named after the file). Allele fraction: ``FORMAT/AF``,
-else ``FORMAT/AD``. A VCF assesses mutations in all genes for its samples.
+else ``FORMAT/AD``. A VCF assesses only the genes it has variants in (through their features); what else
+was sequenced comes from ``--assay`` or ``--tested``.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
 import numpy as np
@@ -71,23 +73,239 @@ def _exon(text: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - one pass, two annotation dialects
+_META = re.compile(r'^##(INFO|FORMAT)=<ID=([^,>]+),Number=([^,>]+),Type=([^,>]+)(?:,|>)')
+_TYPES = frozenset({"Integer", "Float", "Flag", "Character", "String"})
+_FIXED = ("#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO")
+_ALLELE = re.compile(r"^[ACGTNacgtn*]+$|^<[^<>]+>$|^\.$|.*[\[\]].*")
+
+
+def _open_text(path: Path):
+    import gzip
+
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return open(path, encoding="utf-8", newline="")
+
+
+def _bad_utf8_line(path: Path) -> int | None:
+    """The first line that is not UTF-8 (text is decoded in chunks, so the error's own
+    position does not give it)."""
+    import gzip
+
+    with open(path, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    with (gzip.open(path, "rb") if gz else open(path, "rb")) as fh:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return lineno
+    return None
+
+
+def _check_value(value: str, kind: str, src: str, line: int, key: str) -> None:
+    for item in value.split(","):
+        if item in {".", ""}:
+            continue
+        try:
+            number = int(item) if kind == "Integer" else float(item)
+        except ValueError:
+            number = None
+        if number is None or (kind == "Float" and not np.isfinite(number)) or (
+                kind == "Integer" and not -(2**31) < number < 2**31):
+            msg = f"FORMAT/{key} is declared {kind}; got {item!r}"
+            raise ProfileParseError(msg, source=src, line=line, field=key, value=item)
+
+
+_GT = re.compile(r"^(\.|\d{1,4})([/|](\.|\d{1,4}))*$")
+
+
+def _check_genotype(value: str, n_alts: int, src: str, lineno: int) -> None:
+    """GT must be allele indices (0 = REF, 1..n = ALT, ``.`` missing) joined by ``/`` or ``|``:
+    htslib can crash the process on other GT text."""
+    m = _GT.match(value)
+    if m is None or any(a != "." and int(a) > n_alts for a in re.split(r"[/|]", value)):
+        msg = f"FORMAT/GT must be allele indices 0..{n_alts} joined by / or |; got {value[:20]!r}"
+        raise ProfileParseError(msg, source=src, line=lineno, field="GT", value=value[:20])
+
+
+def _check_record(cells: list[str], n_cols: int, declared: dict[tuple[str, str], str],
+                  src: str, lineno: int) -> None:
+    if len(cells) != n_cols:
+        msg = f"record has {len(cells)} columns; the #CHROM line has {n_cols}"
+        raise ProfileParseError(msg, source=src, line=lineno, value=len(cells))
+    if not cells[1].isdigit() or not cells[0] or not _ALLELE.match(cells[3]):
+        msg = "CHROM must be set, POS a positive integer and REF bases"
+        raise ProfileParseError(msg, source=src, line=lineno, field="POS", value=cells[1])
+    if any(not _ALLELE.match(a) for a in cells[4].split(",")):
+        msg = f"ALT {cells[4][:40]!r} is not alleles"
+        raise ProfileParseError(msg, source=src, line=lineno, field="ALT", value=cells[4][:40])
+    if n_cols <= 9:
+        return
+    keys = cells[8].split(":")
+    for key in keys:
+        if ("FORMAT", key) not in declared:
+            msg = f"FORMAT/{key} is used but not declared in the header"
+            raise ProfileParseError(msg, source=src, line=lineno, field=key)
+    for sample_cell in cells[9:]:
+        values = sample_cell.split(":")
+        if len(values) > len(keys):
+            msg = "a sample has more FORMAT values than FORMAT keys"
+            raise ProfileParseError(msg, source=src, line=lineno, field="FORMAT")
+        for key, value in zip(keys, values, strict=False):
+            kind = declared[("FORMAT", key)]
+            if key == "GT":
+                _check_genotype(value, len(cells[4].split(",")), src, lineno)
+            elif kind in {"Integer", "Float"}:
+                _check_value(value, kind, src, lineno, key)
+
+
+def _check_meta(line: str, declared: dict[tuple[str, str], str], src: str, lineno: int) -> None:
+    if not line.startswith(("##INFO=", "##FORMAT=")):
+        return
+    m = _META.match(line)
+    if m is None or m.group(4) not in _TYPES:
+        msg = ("header line must be ##INFO/FORMAT=<ID=..,Number=..,Type=Integer|"
+               "Float|Flag|Character|String,Description=\"..\">")
+        raise ProfileParseError(msg, source=src, line=lineno, value=line[:80])
+    declared[(m.group(1), m.group(2))] = m.group(4)
+
+
+def _check_header(line: str, src: str, lineno: int) -> int:
+    cols = line.split("\t")
+    if tuple(cols[:8]) != _FIXED or len(cols) == 9:
+        msg = ("the header line must be #CHROM POS ID REF ALT QUAL FILTER INFO "
+               "[FORMAT SAMPLE...], tab-separated")
+        raise ProfileParseError(msg, source=src, line=lineno, value=line[:80])
+    return len(cols)
+
+
+class _Lines(NamedTuple):
+    """Line numbers of the ``#CHROM`` line and of each record, as the file has them."""
+
+    chrom: int
+    data: list[int]
+
+
+def _validate(path: Path) -> _Lines:
+    """Check what cyvcf2 (htslib, in C) would be handed; return the line numbers.
+
+    htslib reports some malformed input with a bare exception, an IndexError or (rarely) a
+    crash of the process; every shape it stumbles on is rejected here first, naming the line.
+    """
+    src = str(path)
+    declared: dict[tuple[str, str], str] = {}
+    n_cols = chrom_line = lineno = 0
+    data_lines: list[int] = []
+    try:
+        with _open_text(path) as fh:
+            for lineno, raw in enumerate(fh, 1):
+                line = raw.rstrip("\r\n")
+                if lineno == 1 and not line.startswith("##fileformat=VCF"):
+                    msg = "a VCF starts with '##fileformat=VCFv4.x'"
+                    raise ProfileParseError(msg, source=src, line=1, value=line[:40])
+                if line.startswith("##"):
+                    _check_meta(line, declared, src, lineno)
+                elif line.startswith("#"):
+                    n_cols, chrom_line = _check_header(line, src, lineno), lineno
+                elif line.strip():
+                    if n_cols == 0:
+                        msg = "data before the #CHROM header line"
+                        raise ProfileParseError(msg, source=src, line=lineno)
+                    _check_record(line.split("\t"), n_cols, declared, src, lineno)
+                    data_lines.append(lineno)
+    except UnicodeDecodeError as exc:
+        msg = f"not UTF-8 text ({exc.reason}); save the file as UTF-8"
+        raise ProfileParseError(msg, source=src, line=_bad_utf8_line(path)) from exc
+    except (OSError, EOFError) as exc:
+        msg = f"cannot read VCF: {exc}"
+        raise ProfileParseError(msg, source=src, line=lineno or None) from exc
+    if n_cols == 0:
+        msg = f"VCF has no #CHROM header line (read to line {lineno})"
+        raise ProfileParseError(msg, source=src, line=lineno or 1, field="#CHROM")
+    return _Lines(chrom_line, data_lines)
+
+
+def read_vcf(path: Path, samples: Samples, *, isolate: bool = True) -> None:
     """Read an annotated VCF into ``samples``.
+
+    The file is first checked in Python (:func:`_validate`); then, with ``isolate`` (the
+    default, where the platform can fork), htslib reads it in a child process, so that a crash
+    inside the C library is an error for this file instead of the end of the program (or of a
+    batch). The child sends back what it read; nothing else changes.
 
     Raises
     ------
     ProfileParseError
         When the file is not a readable VCF, or has neither ``CSQ`` nor ``ANN`` in its header
-        (the message says how to annotate it).
+        (the message says how to annotate it), or the library crashed on it.
     """
+    import multiprocessing as mp
+
+    data_lines = _validate(path) if not path.name.lower().endswith(".bcf") else None  # _Lines
+    if not isolate or "fork" not in mp.get_all_start_methods():
+        _read_here(path, samples, data_lines)
+        return
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_read_in_child, args=(path, samples.skip_bad, data_lines, child))
+    proc.start()
+    child.close()
+    try:
+        result = parent.recv()
+    except EOFError:
+        result = None
+    proc.join()
+    if result is None:
+        msg = (f"the VCF library (htslib) crashed reading this file (exit code {proc.exitcode}); "
+               "check it with 'bcftools view' and fix the record it rejects")
+        raise ProfileParseError(msg, source=str(path))
+    if isinstance(result, BaseException):
+        raise result
+    samples.merge(result)
+
+
+def _read_in_child(path: Path, skip_bad: bool, data_lines: _Lines | None, conn) -> None:
+    """Child process: read the VCF into a fresh accumulator and send it (or the error) back."""
+    mine = Samples(skip_bad=skip_bad)
+    try:
+        _read_here(path, mine, data_lines)
+        conn.send(mine)
+    except ProfileParseError as exc:
+        exc.__cause__ = exc.__context__ = None  # the chained library error may not pickle
+        conn.send(exc)
+    finally:
+        conn.close()
+
+
+def _read_here(path: Path, samples: Samples, data_lines: _Lines | None) -> None:
     from cyvcf2 import VCF  # imported here: loading htslib is not needed for other formats
 
     src = str(path)
     try:
         vcf = VCF(src, gts012=True)
-    except (OSError, ValueError) as exc:
-        msg = f"cannot read VCF: {exc}"
-        raise ProfileParseError(msg, source=src) from exc
+    except Exception as exc:  # htslib errors surface as bare Exception
+        msg = f"cannot read VCF header: {exc}"
+        raise ProfileParseError(msg, source=src, line=data_lines.chrom if data_lines else None) from exc
+    done = [0]  # records read, for the line of an htslib error
+    try:
+        _read_records(vcf, path, samples, data_lines, done)
+    except ProfileParseError:
+        raise
+    except Exception as exc:  # a record htslib cannot decode
+        line = (data_lines.data[done[0]] if data_lines and done[0] < len(data_lines.data)
+                else None)
+        msg = f"cannot read VCF record: {exc}"
+        raise ProfileParseError(msg, source=src, line=line) from exc
+    finally:
+        vcf.close()
+
+
+def _read_records(vcf, path: Path, samples: Samples, data_lines: _Lines | None,  # noqa: PLR0912, PLR0915 - one pass, two annotation dialects
+                  done: list[int]) -> None:
+    src = str(path)
     infos = {h["ID"]: h for h in vcf.header_iter() if h["HeaderType"] == "INFO"}
     if "CSQ" in infos:
         tag, fields, dialect = "CSQ", _fields(infos["CSQ"].info().get("Description", "")), "vep"
@@ -95,15 +313,19 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
         tag, fields, dialect = "ANN", _fields(infos["ANN"].info().get("Description", "")), "snpeff"
     else:
         msg = f"VCF has no VEP CSQ or SnpEff ANN annotation in its header; {HOW_TO_ANNOTATE}"
-        raise ProfileParseError(msg, source=src, field="INFO")
+        raise ProfileParseError(msg, source=src, field="INFO",
+                                line=data_lines.chrom if data_lines else None)
     names = list(vcf.samples) or [path.name.split(".")[0]]
-    for s in names:
-        samples.assess(s, "mutation", "*")
+    for s in names:  # a VCF's samples exist even without variants; it assesses no gene by itself
+        samples.molecular(s)
     lineno = 0
     header_lines = vcf.raw_header.count("\n")
     for variant in vcf:
         lineno += 1
-        line = header_lines + lineno
+        done[0] = lineno
+        # our own count of the file's lines (htslib adds header lines, e.g. FILTER=PASS)
+        line = (data_lines.data[lineno - 1] if data_lines and lineno <= len(data_lines.data)
+                else header_lines + lineno)
         raw = variant.INFO.get(tag)
         if raw is None:
             samples.bad(ProfileParseError(f"variant has no {tag} annotation", source=src,
@@ -157,7 +379,6 @@ def read_vcf(path: Path, samples: Samples) -> None:  # noqa: PLR0912, PLR0915 - 
                     mutation = make_mutation(gene, change, exon=exon,
                                              allele_fraction=mutation.allele_fraction)
                 samples.add(sample, mutation)
-    vcf.close()
 
 
 def _vep_allele(ref: str, alts: list[str], alt: str) -> str:
