@@ -74,12 +74,16 @@ def test_mechanism_has_strategy(kb, mechanism) -> None:
 
 
 def test_every_record_is_traceable(kb) -> None:
-    for kind in ("sources", "mechanisms", "assertions", "strategies"):
-        for rec in getattr(kb, kind).values():
-            assert rec.where, f"{kind} {rec.id} has no seed reference"
+    # Two kinds of source (issue 11): a seed line, or an identifier plus where it was read.
+    for src in kb.sources.values():
+        assert src.where or (src.read and (src.pmid or src.doi or src.nct or src.study_type == "label")), (
+            f"source {src.id} has neither a seed reference nor an identified reading")
     for kind in ("mechanisms", "assertions", "strategies"):
         for rec in getattr(kb, kind).values():
             assert rec.sources, f"{kind} {rec.id} has no source"
+            if not rec.where:
+                unread = [s for s in rec.sources if not kb.sources[s].read]
+                assert not unread, f"{kind} {rec.id} has no seed reference and cites unread {unread}"
 
 
 def test_conflicts_are_kept(kb) -> None:

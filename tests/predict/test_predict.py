@@ -26,7 +26,10 @@ CASES = [
      ("binimetinib", "cetuximab", "encorafenib")),
     (["KRAS G12D"], [], "COADREAD", "cetuximab", "resistant", None),
     (["NRAS Q61K"], [], "COADREAD", "panitumumab", "resistant", None),
-    (["ERBB2 amplification"], ["p95HER2=positive"], "BRCA", "trastuzumab", "resistant", None),
+    # p95HER2: level-B reduced-benefit records and a level-D resistance record against the level-A
+    # population evidence; the model reads reduced (SI ~0.6: full-length HER2 is still there), so
+    # the mechanism does not remove trastuzumab's action outright (verdict rules 5-6)
+    (["ERBB2 amplification"], ["p95HER2=positive"], "BRCA", "trastuzumab", "reduced_sensitivity", None),
     (["ERBB2 amplification", "HRAS G12V"], [], "BRCA", "lapatinib", "resistant", ("lapatinib", "U0126")),
     (["ERBB2 amplification"], [], "BRCA", "trastuzumab", "sensitive", None),
 ]
@@ -43,7 +46,10 @@ def test_documented_verdicts(run, alts, markers, tumor, therapy, verdict, top) -
 
 def test_braf_v600e_explained(run) -> None:
     pred = run(["BRAF V600E", "KRAS wild-type", "NRAS wild-type"], "COADREAD", "cetuximab")
-    assert pred.basis == "clinical evidence"
+    # level-A reduced-benefit evidence on a constitutive downstream driver, and the model finds no
+    # response: resistant, on both (verdict rule 6)
+    assert pred.verdict == "resistant"
+    assert pred.basis == "clinical evidence and model inference"
     assert any(m.id == "braf_v600e" for m in pred.mechanisms)
     assert pred.model.active_path[:2] == ("BRAF_V600E", "BRAF")
     beacon = pred.strategies[0]
@@ -122,12 +128,14 @@ def test_synonyms_resolve(run) -> None:
 
 def test_evidence_for_benefit_does_not_cover_an_alteration_it_did_not_consider(run) -> None:
     """Level-B evidence that ERBB2-amplified CRC benefits from trastuzumab + pertuzumab does not
-    cover a KRAS G12D tumour: the model finds KRAS keeps growth on, and says so (rule 6)."""
+    cover a KRAS G12D tumour: the model finds KRAS keeps growth on, and says so (rule 9). With the
+    verdict scale v2 the model reads this profile as reduced (SI ~0.54, growth partly on), not as
+    no response (SI <= 0.475)."""
     wild = run(["ERBB2 amplification"], "COADREAD", "trastuzumab+pertuzumab")
     assert wild.verdict == "sensitive" and wild.basis == "clinical evidence"
     kras = run(["ERBB2 amplification", "KRAS G12D"], "COADREAD", "trastuzumab+pertuzumab")
-    assert kras.verdict == "resistant" and kras.basis == "model inference"
-    assert "KRAS G12D" in kras.summary
+    assert kras.verdict == "reduced_sensitivity" and kras.basis == "model inference"
+    assert "KRAS G12D" in kras.summary and kras.reduced_by == ("KRAS G12D",)
 
 
 def test_screened_add_ons_that_change_nothing_are_not_listed(run) -> None:
@@ -142,11 +150,14 @@ def test_screened_add_ons_that_change_nothing_are_not_listed(run) -> None:
 
 def test_narrower_no_effect_evidence_supersedes_a_broad_class(run) -> None:
     """'PIK3CA exon 9 mutations had no effect' (level B) supersedes 'PIK3CA mutation -> resistance'
-    (level B) for an exon 9 tumour; exon 20 keeps the resistance (rule 6)."""
-    ex9 = run(["PIK3CA E545K"], "COADREAD", "cetuximab")
+    (level B) for an exon 9 tumour; exon 20 keeps the resistance evidence, which against the
+    level-A RAS wild-type population evidence lowers the benefit (PI3K is a partial mechanism)."""
+    ex9 = run(["PIK3CA E545K", *WT_CRC], "COADREAD", "cetuximab")
     broad = [e for e in ex9.evidence if e.biomarker == "PIK3CA mutation" and e.effect == "resistance"]
     assert broad and all(e.superseded_by and not e.counted for e in broad)
-    assert ex9.verdict == "sensitive" and ex9.basis == "model inference"
-    assert "does not change the response" in ex9.summary
-    ex20 = run(["PIK3CA H1047R"], "COADREAD", "cetuximab")
-    assert ex20.verdict == "resistant" and not any(e.superseded_by for e in ex20.evidence)
+    assert ex9.verdict == "sensitive" and ex9.basis == "clinical evidence"
+    ex20 = run(["PIK3CA H1047R", *WT_CRC], "COADREAD", "cetuximab")
+    assert ex20.verdict == "reduced_sensitivity" and "PIK3CA H1047R" in ex20.reduced_by
+    assert not any(e.superseded_by for e in ex20.evidence)
+    untested = run(["PIK3CA E545K"], "COADREAD", "cetuximab")  # RAS never tested
+    assert untested.verdict == "uncertain" and untested.basis == "required tests missing"

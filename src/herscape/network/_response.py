@@ -363,6 +363,8 @@ def model_response(
                 if si >= th.sensitive
                 else "resistant"
                 if si <= th.resistant
+                else "reduced_sensitivity"
+                if th.reduced is not None and si <= th.reduced
                 else "uncertain"
             )
     own = {n: v for n, v in perturbation.inputs.items() if ref.inputs.get(n) != v}

@@ -21,6 +21,7 @@ from herscape.knowledge._format import format_numbers
 from herscape.knowledge._holds import PatternEvaluator
 from herscape.knowledge._match import Matcher
 from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms, parse_pattern
+from herscape.knowledge._required import missing_tests
 from herscape.knowledge._store import data_hash, kb_from_store
 from herscape.network._curated import ErbbModel, load_erbb_model
 from herscape.network._perturb import (
@@ -37,8 +38,10 @@ from herscape.network._response import (
     influence_edges,
     model_response,
 )
+from herscape.predict._action import removes_action
 from herscape.predict._cite import citations, numbers_dict
 from herscape.predict._regimens import drug_family, relevance
+from herscape.predict._setting import ProfileSetting, profile_setting, setting_match
 from herscape.predict._strategies import (
     Candidate,
     knowledge_candidates,
@@ -46,8 +49,14 @@ from herscape.predict._strategies import (
     screen_candidates,
     substitute_candidates,
 )
-from herscape.predict._types import EvidenceItem, MechanismHit, ModelSummary, Prediction
-from herscape.predict._verdict import decide
+from herscape.predict._types import (
+    EvidenceItem,
+    MechanismHit,
+    MissingTestItem,
+    ModelSummary,
+    Prediction,
+)
+from herscape.predict._verdict import MODEL_ONLY, Verdict, decide, withhold
 from herscape.profile import OncoTree, Profile, oncotree
 
 __all__ = ["SCREENS", "Engine", "predict", "simulate_profile"]
@@ -57,6 +66,8 @@ SCREENS = ("none", "default", "full")
 #: Trajectories per simulation in the in-silico screen (standard error about 0.02).
 SCREEN_SAMPLES = 600
 _PROGRESSED = {"progressed"}
+#: Model readings in which growth stays (partly) on under the plan.
+_NO_FULL_RESPONSE = ("resistant", "reduced_sensitivity")
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +155,8 @@ def _feature_genes(kb: KnowledgeBase, features) -> set[str]:
     return out
 
 
-def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
+def _evidence(engine: Engine, matches, planned: Regimen,
+              ps: ProfileSetting | None = None) -> list[EvidenceItem]:
     """Assertions that apply to the plan. Benefit evidence matched only through the plan's own
     targets (ERBB2 amplification for trastuzumab) states why the drug is given; like evidence
     matched only through absences, it is not "specific" and yields to evidence about modifiers,
@@ -164,8 +176,10 @@ def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
     # alteration is the contrast (panitumumab still binds EGFR S492R), not why the drug is given.
     defeating = {frozenset(m.matched_features) for m, a, _ in relevant
                  if str(a.effect) == "resistance" and m.matched_features}
+    ps = ps or ProfileSetting()
     out = []
     for m, a, rel in relevant:
+        applies, reason, set_specific = setting_match(a.setting, str(a.effect), ps)
         out.append(EvidenceItem(
             record_id=a.id, biomarker=a.biomarker, therapy=a.therapy, tumor_type=a.tumor_type,
             effect=str(a.effect), direction=a.direction, level=str(a.level), relevance=rel,
@@ -178,6 +192,11 @@ def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
             matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=str(a.setting) if a.setting else None,
             numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
             notes=a.notes, sources=citations(a.sources, kb),
+            tumor_match=m.tumor_match or "exact", claim=str(a.claim),
+            setting_applies=applies, setting_reason=reason, setting_specific=set_specific,
+            removes_action=(removes_action(kb, a.mechanism, planned.drugs)
+                            if str(a.effect) in ("resistance", "reduced_benefit")
+                            and m.matched_features else None),
         ))
     return _mark_superseded(kb, out)
 
@@ -326,7 +345,22 @@ def _simulate_candidates(engine: Engine, cands: list[Candidate], pert: Perturbat
             progress(i + 1, len(cands))
 
 
-def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> str:
+def _verdict_line(v: Verdict, names: str, missing=()) -> str:
+    """One line saying the verdict and what it rests on (never dressed as evidence when it is the
+    model alone)."""
+    word = v.verdict.replace("_", " ")
+    if v.basis == "required tests missing":
+        actions = "; ".join(m.action for m in missing if m.need == "required")
+        return f"Uncertain for {names}: required tests missing — {actions}"
+    if v.basis == "model inference":
+        return f"{word.capitalize()} to {names}: {MODEL_ONLY}"
+    line = f"{word.capitalize()} to {names} ({v.basis})"
+    if v.verdict == "reduced_sensitivity" and v.markers:
+        line += f": benefit expected, reduced by {', '.join(v.markers)}"
+    return line
+
+
+def _summary(verdict: Verdict, line: str, evidence, mechanisms, strategies) -> str:
     deciding = [e for e in evidence if e.counted]
     why = ""
     if mechanisms:
@@ -335,12 +369,54 @@ def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> s
         why = " Evidence: " + "; ".join(f"{e.biomarker} → {e.effect} (level {e.level})" for e in deciding[:2]) + "."
     top = next((s for s in strategies if s.recommended), None)
     best = ""
-    if top is not None and verdict.verdict != "sensitive":
+    if top is not None and verdict.verdict not in ("sensitive", "uncertain"):
         lvl = f"level {top.evidence_level}" if top.evidence_level else "model only"
         si = f", SI {top.sensitivity_index:.2f}" if top.sensitivity_index is not None else ""
         best = f" Best option: {' + '.join(top.regimen)} ({lvl}{si})."
-    return (f"{verdict.verdict.capitalize()} to {regimen_names} ({verdict.basis}, confidence "
-            f"{verdict.confidence:.2f}): {verdict.note}.{why}{best}")
+    model = f" Note: {verdict.model_note}." if verdict.model_note else ""
+    return (f"{line} (confidence {verdict.confidence:.2f}): {verdict.note}.{why}{model}{best}")
+
+
+def _unused_markers(engine: Engine, profile: Profile) -> tuple[str, ...]:
+    """Markers the profile states that no knowledge record, record setting or model rule uses:
+    reported as accepted but not used, never silently dropped."""
+    used = _used_marker_ids(engine)
+    out = []
+    for f in profile.features:
+        marker = getattr(f, "marker", None)
+        if marker is not None and marker not in used:
+            out.append(str(f))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _used_marker_ids(engine: Engine) -> frozenset[str]:
+    kb = engine.kb
+    texts = [a.biomarker for a in kb.assertions.values()]
+    texts += [s.biomarker for s in kb.strategies.values() if s.biomarker]
+    texts += [b for m in kb.mechanisms.values() for b in m.biomarkers]
+    used: set[str] = set()
+    for text in texts:
+        for atom in atoms(parse_pattern(text)):
+            if isinstance(atom, Marker):
+                found = kb.find_marker(atom.name)
+                used.add(found.id if found is not None else atom.name)
+    for _, pat in load_rules():
+        for atom in atoms(pat):
+            if isinstance(atom, Marker):
+                found = kb.find_marker(atom.name)
+                used.add(found.id if found is not None else atom.name)
+    for rec in (*kb.assertions.values(), *kb.strategies.values()):
+        st = getattr(rec, "setting", None)
+        if st is not None and not isinstance(st, str):
+            if st.sidedness:
+                used.add("sidedness")
+            if st.hormone_receptor:
+                used.update({"hormone_receptor", "ESR1", "PGR"})
+    # markers that make a gene-level class (HER2 IHC 3+ -> ERBB2 overexpression) and required
+    # tests (HER2 status) are used too
+    used.update({"HER2_IHC", "HER2_FISH", "EGFR_GCN", "HER2_status"})
+    return frozenset(used)
 
 
 def _model_part(engine: Engine, profile: Profile, planned: Regimen, lineage: tuple[str, ...], *,
@@ -370,7 +446,7 @@ def _unaddressed(engine: Engine, profile: Profile, matched: set[str], pert: Pert
     if core_pert.applied == pert.applied:
         return ()
     resp = model_response(engine.erbb, core_pert, nodes, lineage=lineage, samples=samples, seed=seed)
-    if resp.verdict == "resistant":
+    if resp.verdict in _NO_FULL_RESPONSE:
         return ()
     return tuple(str(f) for f in extra
                  if _perturbation(engine, replace(core, features=(*core.features, f))).applied
@@ -435,17 +511,22 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
         if prior.outcome in _PROGRESSED:
             prior_drugs |= kb.regimen(prior.therapy).drugs
     sm = engine.matcher.match(profile)
-    evidence = _evidence(engine, sm.matches, planned)
+    ps = profile_setting(profile, planned, kb)
+    evidence = _evidence(engine, sm.matches, planned, ps)
     pert, nodes, unmodelled, resp = _model_part(engine, profile, planned, lineage,
                                                 samples=samples, seed=seed)
     verdict = decide(evidence, resp.verdict if resp else None)
-    if resp is not None and resp.verdict == "resistant" and verdict.verdict == "sensitive":
+    if resp is not None and resp.verdict in _NO_FULL_RESPONSE and verdict.verdict == "sensitive":
         matched = {f for e in evidence if e.record_id in verdict.counted
                    and e.effect == "sensitivity" for f in e.matched_features}
         unaddressed = _unaddressed(engine, profile, matched, pert, nodes, lineage,
                                    samples=samples, seed=seed)
         if unaddressed:
             verdict = decide(evidence, resp.verdict, unaddressed)
+    missing = missing_tests(kb, profile, planned.drugs, lineage,
+                            lambda text: engine.evaluator.holds(parse_pattern(text), profile))
+    deciding = min((e.level for e in evidence if e.record_id in verdict.counted), default=None)
+    verdict = withhold(verdict, missing, deciding)
     evidence = sorted(
         (replace(e, counted=e.record_id in verdict.counted) for e in evidence),
         key=lambda e: (not e.counted, e.level, e.record_id),
@@ -467,6 +548,7 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
     strategies = rank(cands, kb, sensitive_at=th.sensitive if th else 0.7, planned=planned,
                       plan_si=resp.sensitivity_index if resp else None)
     names = " + ".join(kb.drugs[d].name for d in sorted(planned.drugs))
+    line = _verdict_line(verdict, names, missing)
     model_hash = hashlib.sha256(engine.erbb.path.read_bytes()).hexdigest()[:12]
     return Prediction(
         query={
@@ -476,7 +558,7 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
             "prior_therapies": [str(t) for t in profile.prior_therapies],
         },
         verdict=verdict.verdict, confidence=verdict.confidence, basis=verdict.basis,
-        summary=_summary(verdict, names, evidence, mechanisms, strategies),
+        summary=_summary(verdict, line, evidence, mechanisms, strategies),
         evidence=tuple(evidence), mechanisms=mechanisms,
         model=_model_summary(engine, planned, resp, pert, unmodelled) if resp else None,
         strategies=strategies,
@@ -486,4 +568,8 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
             "model": f"{engine.erbb.curated.name} {engine.erbb.curated.version} ({model_hash})",
             "seed": seed, "samples": samples, "screen": screen, "screen_samples": SCREEN_SAMPLES,
         },
+        missing_tests=tuple(MissingTestItem(m.id, m.test, m.need, m.action, m.why, m.missing,
+                                            citations(m.sources, kb)) for m in missing),
+        setting=ps.to_dict(), reduced_by=verdict.markers, verdict_line=line,
+        model_note=verdict.model_note, unused_markers=_unused_markers(engine, profile),
     )
