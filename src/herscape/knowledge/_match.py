@@ -213,6 +213,8 @@ _COPY_CLASSES = {
 #: Marker statements that imply a gene-level class (marker, value, class).
 _MARKER_IMPLIES = frozenset({
     ("HER2_IHC", "3+", "overexpression"),
+    # HER2-positive (ASCO/CAP category): IHC 3+ or ISH-amplified; low/ultralow/0 imply nothing
+    ("HER2_status", "positive", "overexpression"),
     ("HER2_FISH", "amplified", "amplification"),
     ("HER2_FISH", "amplified", "gain"),
     ("EGFR_GCN", "high", "gain"),

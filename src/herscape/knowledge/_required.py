@@ -16,6 +16,7 @@ A record::
       checks:                       # every line must be met; "|" separates alternatives
         - mutation KRAS exons 2,3,4
         - mutation NRAS exons 2,3,4
+      answered_by: KRAS exons 2,3,4 | NRAS exons 2,3,4   # a RAS mutation found settles it
       sources: [ref:allegra2016]
 
 A check alternative is ``SCOPE TARGET`` (the profile assessed that scope for that gene or
@@ -94,9 +95,19 @@ class RequiredTest(_Record):
     test: str = Field(min_length=3, description="the test, as a report names it")
     action: str = Field(min_length=5, description="what to do, shown first when it is missing")
     checks: list[str] = Field(min_length=1, description="each must be met; '|' = alternatives")
+    answered_by: str | None = Field(default=None, description="a biomarker pattern that, when the "
+                                    "profile has it, answers the whole test (a KRAS mutation "
+                                    "settles RAS status: NRAS need not be tested)")
     why: str = Field(min_length=10, description="why the test is needed, from the source")
     sources: list[SourceId] = Field(min_length=1)
     where: list[SeedRef] = Field(default_factory=list)
+
+    @field_validator("answered_by")
+    @classmethod
+    def _pattern_parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_pattern(value)
+        return value
 
     @field_validator("checks")
     @classmethod
@@ -245,6 +256,8 @@ def missing_tests(kb: KnowledgeBase, profile: Profile, drug_ids, lineage: tuple[
     out: dict[str, MissingTest] = {}
     for rec in records:
         if rec.id in out or not any(rec.applies_to(kb.drugs[d], lineage) for d in drug_ids):
+            continue
+        if rec.answered_by and holds(rec.answered_by):
             continue
         unmet = tuple(text for text in rec.checks
                       if not any(_met(a, profile, holds) for a in _parse_check(text)))

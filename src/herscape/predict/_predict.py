@@ -174,20 +174,24 @@ def _evidence(engine: Engine, matches, planned: Regimen,
             relevant.append((m, a, rel))
     # Alterations that defeat the plan or a drug of its class: benefit evidence on the same
     # alteration is the contrast (panitumumab still binds EGFR S492R), not why the drug is given.
-    defeating = {frozenset(m.matched_features) for m, a, _ in relevant
+    # (only a record at least as narrow as the resistance record is a contrast: "EGFR activating
+    # -> benefit" does not contest "EGFR T790M -> resistance")
+    defeating = {frozenset(m.matched_features): _narrowness(a.biomarker) for m, a, _ in relevant
                  if str(a.effect) == "resistance" and m.matched_features}
     ps = ps or ProfileSetting()
     out = []
     for m, a, rel in relevant:
-        applies, reason, set_specific = setting_match(a.setting, str(a.effect), ps)
+        specific = bool(m.matched_features) and (
+            str(a.effect) != "sensitivity"
+            or not _feature_genes(kb, m.matched_features) <= targets
+            or _contrast(a.biomarker, defeating.get(frozenset(m.matched_features))))
+        applies, reason, set_specific = setting_match(a.setting, str(a.effect), ps,
+                                                      generic=not specific)
         out.append(EvidenceItem(
             record_id=a.id, biomarker=a.biomarker, therapy=a.therapy, tumor_type=a.tumor_type,
             effect=str(a.effect), direction=a.direction, level=str(a.level), relevance=rel,
             strength=m.strength,
-            specific=bool(m.matched_features) and (
-                str(a.effect) != "sensitivity"
-                or not _feature_genes(kb, m.matched_features) <= targets
-                or frozenset(m.matched_features) in defeating),
+            specific=specific,
             counted=False,
             matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=str(a.setting) if a.setting else None,
             numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
@@ -199,6 +203,15 @@ def _evidence(engine: Engine, matches, planned: Regimen,
                             and m.matched_features else None),
         ))
     return _mark_superseded(kb, out)
+
+
+def _contrast(biomarker: str, resisted: dict[str, int] | None) -> bool:
+    """Whether benefit evidence on an alteration that defeats the plan's class names it at least
+    as narrowly as the resistance evidence does (then it is the contrast, not why the drug is given)."""
+    if resisted is None:
+        return False
+    mine = _narrowness(biomarker)
+    return all(mine.get(g, 0) >= r for g, r in resisted.items())
 
 
 #: How narrowly a biomarker atom names an alteration (a class < an exon or codon < a change).

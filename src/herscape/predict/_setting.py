@@ -103,13 +103,13 @@ def _line(setting, ps: ProfileSetting) -> tuple[bool, str | None]:
     return True, None
 
 
-def _rechallenge(setting, effect: str, ps: ProfileSetting) -> tuple[bool, str | None]:
+def _rechallenge(setting, effect: str, ps: ProfileSetting, generic: bool) -> tuple[bool, str | None]:
     if setting.rechallenge is not None and ps.rechallenge is not None:
         if setting.rechallenge != ps.rechallenge:
             return False, ("evidence from rechallenge; the plan is not a rechallenge"
                            if setting.rechallenge else _RECHALLENGE_ONLY)
         return True, "rechallenge" if setting.rechallenge else None
-    if ps.rechallenge and effect == "sensitivity" and not setting.rechallenge:
+    if ps.rechallenge and generic and effect == "sensitivity" and not setting.rechallenge:
         return False, _RECHALLENGE_ONLY
     return True, None
 
@@ -122,18 +122,22 @@ def _stated(name: str, wanted: str | None, have: str | None, words: str) -> tupl
     return True, f"{name}={have}"
 
 
-def setting_match(setting, effect: str, ps: ProfileSetting) -> tuple[bool, str | None, bool]:
+def setting_match(setting, effect: str, ps: ProfileSetting, *,
+                  generic: bool = True) -> tuple[bool, str | None, bool]:
     """Whether a record's ``setting`` applies to ``ps``: (applies, reason, setting_specific).
 
-    ``reason`` says why it does not apply, or (when specific) what it matched.
+    ``reason`` says why it does not apply, or (when specific) what it matched. ``generic``: the
+    record was matched only through the drug's target or absences (population evidence); such
+    benefit evidence does not carry over to a rechallenge unless it states one (evidence about an
+    alteration acquired on the class, such as EGFR S492R for panitumumab, does).
     """
     if setting is None or isinstance(setting, str):
-        if ps.rechallenge and effect == "sensitivity":
+        if ps.rechallenge and generic and effect == "sensitivity":
             return False, _RECHALLENGE_ONLY, False
         return True, None, False
     checks = (
         _line(setting, ps),
-        _rechallenge(setting, effect, ps),
+        _rechallenge(setting, effect, ps, generic),
         _stated("sidedness", setting.sidedness, ps.sidedness, "{}-sided primaries"),
         _stated("hormone_receptor", setting.hormone_receptor, ps.hormone_receptor, "HR-{} disease"),
     )

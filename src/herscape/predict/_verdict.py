@@ -145,19 +145,19 @@ def _finish(v: Verdict, model_verdict: str | None, level: str | None) -> Verdict
     return replace(v, confidence=max(0.05, min(conf, 0.99)), model_note=note)
 
 
+def _contested(e: EvidenceItem, contrast: Sequence[EvidenceItem]) -> bool:
+    """Benefit evidence for this drug on the same alteration, at least as strong, contests a
+    modifier (panitumumab still binds EGFR S492R): the modifier does not count."""
+    return any(set(_what(e)) <= set(c.matched_features) and _RANK[c.level] <= _RANK[e.level]
+               for c in contrast)
+
+
 def _with_baseline(baseline, tier, model_verdict) -> Verdict:
     """Rules 5-6: an indicated therapy (level-A population evidence) and what modifies it."""
     specific = [e for e in tier if _modifies(e)]
     contrast = [e for e in specific if e.effect == "sensitivity"]
-
-    def contested(e: EvidenceItem) -> bool:
-        # benefit evidence for this drug on the same alteration, at least as strong (panitumumab
-        # still binds EGFR S492R): the modifier does not apply
-        return any(set(_what(e)) <= set(c.matched_features) and _RANK[c.level] <= _RANK[e.level]
-                   for c in contrast)
-
-    res = [e for e in specific if e.effect == "resistance" and not contested(e)]
-    red = [e for e in specific if _effect(e) == "reduced_benefit" and not contested(e)]
+    res = [e for e in specific if e.effect == "resistance" and not _contested(e, contrast)]
+    red = [e for e in specific if _effect(e) == "reduced_benefit" and not _contested(e, contrast)]
     base_ids = {e.record_id for e in baseline}
     strong_a = [e for e in res if e.level == "A" and _in_tumour_type(e)]
     if strong_a:
@@ -196,9 +196,11 @@ def _without_baseline(tier, model_verdict, unaddressed) -> Verdict:
     """Rules 7 and 9: the better evidence level wins."""
     specific = [e for e in tier if _modifies(e) or (e.setting_specific and e.effect == "sensitivity")]
     pool = specific or tier
-    res = [e for e in pool if e.effect == "resistance"]
-    red = [e for e in pool if _effect(e) == "reduced_benefit"]
     sens = [e for e in pool if e.effect == "sensitivity"]
+    contrast = [e for e in sens if e.specific]
+    res = [e for e in pool if e.effect == "resistance" and not _contested(e, contrast)]
+    red = [e for e in pool if _effect(e) == "reduced_benefit" and not _contested(e, contrast)]
+    pool = [e for e in pool if e in sens or e in res or e in red]
     counted = frozenset(e.record_id for e in pool)
     best_s, best_r = _best(sens), _best(res + red)
     if res and not sens:
