@@ -46,10 +46,11 @@ def test_documented_verdicts(run, alts, markers, tumor, therapy, verdict, top) -
 
 def test_braf_v600e_explained(run) -> None:
     pred = run(["BRAF V600E", "KRAS wild-type", "NRAS wild-type"], "COADREAD", "cetuximab")
-    # level-A reduced-benefit evidence on a constitutive downstream driver, and the model finds no
-    # response: resistant, on both (verdict rule 6)
+    # level-B resistance evidence on BRAF V600E itself, a constitutive downstream driver, overturns
+    # the level-A RAS wild-type population evidence (verdict rule 5); the broad "BRAF mutation ->
+    # benefit with FOLFIRI" record does not contest it (it names no allele)
     assert pred.verdict == "resistant"
-    assert pred.basis == "clinical evidence and model inference"
+    assert pred.basis == "clinical evidence"
     assert any(m.id == "braf_v600e" for m in pred.mechanisms)
     assert pred.model.active_path[:2] == ("BRAF_V600E", "BRAF")
     beacon = pred.strategies[0]

@@ -41,6 +41,7 @@ from herscape.network._response import (
 from herscape.predict._action import removes_action
 from herscape.predict._cite import citations, numbers_dict
 from herscape.predict._regimens import drug_family, relevance
+from herscape.predict._regions import INFERRED, region_of
 from herscape.predict._setting import ProfileSetting, profile_setting, setting_match
 from herscape.predict._strategies import (
     Candidate,
@@ -198,6 +199,7 @@ def _evidence(engine: Engine, matches, planned: Regimen,
             notes=a.notes, sources=citations(a.sources, kb),
             tumor_match=m.tumor_match or "exact", claim=str(a.claim),
             setting_applies=applies, setting_reason=reason, setting_specific=set_specific,
+            granularity=max(_narrowness(a.biomarker).values(), default=0),
             removes_action=(removes_action(kb, a.mechanism, planned.drugs)
                             if str(a.effect) in ("resistance", "reduced_benefit")
                             and m.matched_features else None),
@@ -212,6 +214,50 @@ def _contrast(biomarker: str, resisted: dict[str, int] | None) -> bool:
         return False
     mine = _narrowness(biomarker)
     return all(mine.get(g, 0) >= r for g, r in resisted.items())
+
+
+def _regions(kb: KnowledgeBase, profile: Profile, planned: Regimen,
+             evidence: list[EvidenceItem]) -> list[EvidenceItem]:
+    """Apply the protein regions (``network/models/regions.yaml``): class evidence on an allele in
+    a region that spares the planned drug does not apply (EGFR T790M evidence for EGFR TKIs, not
+    for osimertinib), nor does a removal of action it spares; an allele in a region that affects
+    the plan and that no applicable record names gets the region's effect, marked inferred."""
+    drugs = planned.drugs
+    by_text = {str(f): f for f in profile.features}
+    out = []
+    for e in evidence:
+        feats = [by_text[t] for t in e.matched_features if t in by_text]
+        spared = [r for f in feats for r in region_of(kb, f, drugs) if set(r.spares) & drugs]
+        if spared and e.effect != "sensitivity":
+            r = spared[0]
+            names = ", ".join(kb.drugs[d].name for d in sorted(set(r.spares) & drugs))
+            if e.relevance in ("same drug class", "drug class record"):
+                e = replace(e, setting_applies=False,
+                            setting_reason=f"{r.region} spares {names} (region {r.id})")
+            elif e.removes_action:
+                e = replace(e, removes_action=None)
+        out.append(e)
+    for f in profile.features:
+        # named: a record about this allele, its codon or its exon ("BRAF mutation" does not name it)
+        named = any(str(f) in e.matched_features and e.strength == "exact" and e.setting_applies
+                    and not e.inferred and _narrowness(e.biomarker).get(f.genes[0] if f.genes else "", 0) >= 2
+                    for e in out)
+        if named:
+            continue
+        for r in region_of(kb, f, drugs):
+            hit = sorted(set(r.affects) & drugs)
+            if not hit:
+                continue
+            codons = ",".join(str(c) for c in r.codons)
+            out.append(EvidenceItem(
+                record_id=f"region:{r.id}", biomarker=f"{r.gene} codons {codons}",
+                therapy=" + ".join(kb.drugs[d].name for d in hit), tumor_type="TISSUE",
+                effect=r.effect, direction="supports", level=r.level, relevance="exact regimen",
+                strength="exact", specific=True, counted=False, matched_features=(str(f),),
+                notes=f"{r.region}: {INFERRED}", sources=citations(r.sources, kb),
+                tumor_match="pan-cancer", removes_action=r.removes_action, inferred=True,
+                granularity=2))
+    return out
 
 
 #: How narrowly a biomarker atom names an alteration (a class < an exon or codon < a change).
@@ -525,7 +571,7 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
             prior_drugs |= kb.regimen(prior.therapy).drugs
     sm = engine.matcher.match(profile)
     ps = profile_setting(profile, planned, kb)
-    evidence = _evidence(engine, sm.matches, planned, ps)
+    evidence = _regions(kb, profile, planned, _evidence(engine, sm.matches, planned, ps))
     pert, nodes, unmodelled, resp = _model_part(engine, profile, planned, lineage,
                                                 samples=samples, seed=seed)
     verdict = decide(evidence, resp.verdict if resp else None)

@@ -70,6 +70,11 @@ class EvidenceItem:
     removes_action: str | None = None
     #: the record states the setting it holds in and the profile's setting matches it
     setting_specific: bool = False
+    #: not a knowledge record: the effect of a protein region on an allele no record names
+    inferred: bool = False
+    #: how narrowly the biomarker names the matched alteration: 0 marker or absence, 1 a class
+    #: ("BRAF mutation"), 2 an exon or codon, 3 the protein change
+    granularity: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from herscape.predict._regions import INFERRED
 from herscape.predict._types import EvidenceItem
 
 __all__ = ["LEVEL_CONFIDENCE", "MODEL_ONLY", "VERDICTS", "Verdict", "decide", "withhold"]
@@ -51,6 +52,8 @@ LEVEL_CONFIDENCE = {"A": 0.9, "B": 0.8, "C": 0.65, "D": 0.55, "E": 0.45}
 MODEL_AGREES = 0.05
 #: Confidence removed for each missing recommended test.
 RECOMMENDED_MISSING = 0.1
+#: Confidence removed when the deciding evidence is a region's effect on an unnamed allele.
+REGION_INFERRED = 0.15
 #: Said of every verdict that rests on the model alone.
 MODEL_ONLY = "model inference — no clinical evidence recorded for this situation"
 _DIRECTIONAL = ("sensitive", "reduced_sensitivity", "resistant")
@@ -146,10 +149,11 @@ def _finish(v: Verdict, model_verdict: str | None, level: str | None) -> Verdict
 
 
 def _contested(e: EvidenceItem, contrast: Sequence[EvidenceItem]) -> bool:
-    """Benefit evidence for this drug on the same alteration, at least as strong, contests a
-    modifier (panitumumab still binds EGFR S492R): the modifier does not count."""
+    """Benefit evidence for this drug on the same alteration, at least as strong and naming it at
+    least as narrowly, contests a modifier (panitumumab still binds EGFR S492R): the modifier does
+    not count. "BRAF mutation -> benefit" does not contest a BRAF class II codon."""
     return any(set(_what(e)) <= set(c.matched_features) and _RANK[c.level] <= _RANK[e.level]
-               for c in contrast)
+               and c.granularity >= e.granularity for c in contrast)
 
 
 def _with_baseline(baseline, tier, model_verdict) -> Verdict:
@@ -265,7 +269,12 @@ def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
     else:
         v = _without_baseline(tier, model_verdict, unaddressed)
         level = _best([e for e in tier if e.record_id in v.counted])
-    return _finish(v, model_verdict, level)
+    v = _finish(v, model_verdict, level)
+    inferred = [e for e in tier if e.inferred and e.record_id in v.counted]
+    if inferred:  # an allele no record names: the region's effect, said so, less sure
+        v = replace(v, confidence=max(0.05, v.confidence - REGION_INFERRED),
+                    note=f"{v.note}; {', '.join(_what(inferred[0]))}: {INFERRED}")
+    return v
 
 
 def withhold(v: Verdict, missing, deciding_level: str | None) -> Verdict:
