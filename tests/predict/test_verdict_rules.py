@@ -121,3 +121,24 @@ def test_setting_match() -> None:
     assert setting_match(Setting(rechallenge=True, line="later"), "sensitivity", pretreated)[2] is True
     hr = Setting(hormone_receptor="positive")
     assert setting_match(hr, "sensitivity", ProfileSetting(hormone_receptor="negative"))[0] is False
+
+
+def test_shipped_verdict_data_load_and_bad_files_name_the_field(tmp_path) -> None:
+    from herscape.errors import KnowledgeBaseError
+    from herscape.knowledge._store import kb_from_store
+    from herscape.predict._action import load_removes_action
+    from herscape.predict._regions import load_regions
+
+    kb = kb_from_store()
+    regions = {r.id: r for r in load_regions(kb)}
+    assert "osimertinib" in regions["egfr-t790-gatekeeper"].spares
+    assert "panitumumab" in regions["egfr-s492-cetuximab-epitope"].spares
+    assert {r.mechanism for r in load_removes_action(kb)} >= {"p95her2", "braf_v600e", "egfr_t790m"}
+    bad = tmp_path / "regions.yaml"
+    bad.write_text("- id: x-region\n  gene: EGFR\n  codons: [790]\n  region: a region\n"
+                   "  affects: [notadrug]\n  effect: resistance\n  level: B\n  sources: [ref:nope]\n",
+                   encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_regions(kb, bad)
+    fields = {p.field for p in err.value.problems}
+    assert fields == {"affects", "sources"} and all(p.line for p in err.value.problems)

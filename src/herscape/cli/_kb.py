@@ -20,6 +20,7 @@ from herscape.knowledge._export import export_json, export_tsv
 from herscape.knowledge._format import format_numbers, format_where
 from herscape.knowledge._load import SINGULAR
 from herscape.knowledge._query import find_records
+from herscape.knowledge._required import load_required_tests
 from herscape.knowledge._store import data_hash, kb_from_store
 
 kb_app = typer.Typer(help="Validate, count, query and export the knowledge base.", no_args_is_help=True)
@@ -41,10 +42,11 @@ def validate(
         raise UsageError(msg, field="--data", value=str(data))
     kb = load_kb(data)
     counts = kb.stats()
+    required = load_required_tests(kb, data / "required_tests" if data is not None else None)
     out_console.print(
         f"knowledge base valid: {counts['sources']} sources, {counts['drugs']} drugs, "
         f"{counts['mechanisms']} mechanisms, {counts['assertions']} assertions, "
-        f"{counts['strategies']} strategies"
+        f"{counts['strategies']} strategies, {len(required)} required tests"
     )
 
 

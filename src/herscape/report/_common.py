@@ -20,6 +20,7 @@ __all__ = [
     "banner_colours",
     "before_deciding",
     "setting_text",
+    "summary_rest",
     "hex_colour",
     "ramp",
     "thresholds",
@@ -68,6 +69,15 @@ def before_deciding(pred: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def summary_rest(pred: Mapping[str, Any]) -> str:
+    """The summary without the verdict line it starts with (shown just above it)."""
+    line, summary = pred.get("verdict_line") or "", pred["summary"]
+    if line and summary.startswith(line):
+        rest = summary[len(line):]
+        return rest.split("): ", 1)[1] if rest.startswith(" (confidence") and "): " in rest else rest
+    return summary
+
+
 def setting_text(pred: Mapping[str, Any]) -> str:
     """The treatment setting in words ("not stated" where the profile says nothing)."""
     st = pred.get("setting") or {}
@@ -75,7 +85,8 @@ def setting_text(pred: Mapping[str, Any]) -> str:
     bits = [f"line: {line if line else 'not stated'}"]
     if st.get("rechallenge") is not None:
         bits.append("rechallenge" if st["rechallenge"] else "not a rechallenge")
-    bits.append(f"primary side: {st.get('sidedness') or 'not stated'}")
+    if st.get("sidedness"):
+        bits.append(f"primary side: {st['sidedness']}")
     if st.get("hormone_receptor"):
         bits.append(f"hormone receptor: {st['hormone_receptor']}")
     return " · ".join(bits)

@@ -34,6 +34,7 @@ from herscape.report._common import (
     regimen_name,
     setting_text,
     short_cite,
+    summary_rest,
     thresholds,
 )
 from herscape.report._layout import layout_diagram
@@ -109,7 +110,7 @@ def _verdict(pred: Mapping[str, Any]) -> str:
         f'<div class="verdict-meta">to {_e(regimen_name(pred["query"]["regimen"]))} · '
         f"confidence {pred['confidence']:.2f} · basis: {_e(pred['basis'])} · "
         f"setting: {_e(setting_text(pred))}</div>"
-        f'<p class="summary">{_e(pred["summary"])}</p>{extra}</section>'
+        f'<p class="summary">{_e(summary_rest(pred))}</p>{extra}</section>'
     ]
     if pred.get("unused_markers"):
         out.append('<p class="small">Accepted but not used by any record: '

@@ -30,6 +30,7 @@ from herscape.report._common import (
     readout_rows,
     regimen_name,
     setting_text,
+    summary_rest,
 )
 
 __all__ = ["render_text"]
@@ -70,7 +71,7 @@ def _banner(pred: Mapping[str, Any]) -> Panel:
     if pred.get("model_note"):
         extra.append(Text(f"Model: {pred['model_note']}", style="italic"))
     border = style.split(" on ")[-1]
-    return Panel(Group(head, line, who, Text(pred["summary"]), *extra), title="herscape prediction",
+    return Panel(Group(head, line, who, Text(summary_rest(pred)), *extra), title="herscape prediction",
                  border_style=border, expand=True)
 
 
