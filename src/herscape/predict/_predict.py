@@ -228,7 +228,15 @@ def _regions(kb: KnowledgeBase, profile: Profile, planned: Regimen,
     for e in evidence:
         feats = [by_text[t] for t in e.matched_features if t in by_text]
         spared = [r for f in feats for r in region_of(kb, f, drugs) if set(r.spares) & drugs]
-        if spared and e.effect != "sensitivity":
+        hit = [r for f in feats for r in region_of(kb, f, drugs) if set(r.affects) & drugs]
+        if hit and e.effect == "sensitivity" and e.relevance in ("same drug class", "drug class record"):
+            # benefit of another drug of the class on an allele that defeats this one (osimertinib
+            # on T790M is not evidence for gefitinib)
+            r = hit[0]
+            names = ", ".join(kb.drugs[d].name for d in sorted(set(r.affects) & drugs))
+            e = replace(e, setting_applies=False,
+                        setting_reason=f"{r.region} defeats {names} (region {r.id})")
+        elif spared and e.effect != "sensitivity":
             r = spared[0]
             names = ", ".join(kb.drugs[d].name for d in sorted(set(r.spares) & drugs))
             if e.relevance in ("same drug class", "drug class record"):

@@ -87,19 +87,31 @@ def _in_tumour_type(e: EvidenceItem) -> bool:
     return e.tumor_match in ("exact", "broader", "unspecified") and e.tumor_type != "TISSUE"
 
 
+#: Relevance tiers: drug-level evidence ranks above evidence for another drug of the class, which
+#: ranks above evidence stated for a class record.
+_TIER = {"exact regimen": 0, "same targeted drugs": 0, "same drug class": 1, "drug class record": 2}
+
+
 def _usable(evidence: Sequence[EvidenceItem]) -> list[EvidenceItem]:
-    """Rules 2, 3 and 8: what may count, at the best relevance tier present. A no-effect record
-    counts only when it is specific to the profile's setting (no benefit on a right-sided
-    primary): it then lowers the benefit like reduced-benefit evidence."""
+    """Rules 2, 3 and 8: what may count. A no-effect record counts only when it is specific to the
+    profile's setting (no benefit on a right-sided primary): it then lowers the benefit like
+    reduced-benefit evidence. Class evidence ranks below drug-level evidence on the same question:
+    population evidence is taken from the best tier that has any, and evidence about a marker from
+    the best tier that speaks about that marker (EGFR-TKI class evidence on T790M still counts
+    against gefitinib's own population evidence; panitumumab evidence on KRAS G12D does not
+    count for cetuximab when cetuximab's own does)."""
     usable = [e for e in evidence
               if e.direction == "supports" and e.strength == "exact"
               and (e.effect != "no_effect" or e.setting_specific)
               and e.superseded_by is None and e.claim != "prognostic" and e.setting_applies]
-    for tier in (("exact regimen", "same targeted drugs"), ("same drug class",), ("drug class record",)):
-        found = [e for e in usable if e.relevance in tier]
-        if found:
-            return found
-    return usable
+
+    def key(e: EvidenceItem):
+        return frozenset(_what(e)) if _modifies(e) else "population"
+
+    best: dict = {}
+    for e in usable:
+        best[key(e)] = min(best.get(key(e), 9), _TIER.get(e.relevance, 0))
+    return [e for e in usable if _TIER.get(e.relevance, 0) == best[key(e)]]
 
 
 def _modifies(e: EvidenceItem) -> bool:
@@ -233,6 +245,12 @@ def _without_baseline(tier, model_verdict, unaddressed) -> Verdict:
             return Verdict("reduced_sensitivity", LEVEL_CONFIDENCE[best_r] - 0.15, _basis(best_r),
                            counted, f"level {best_r} reduced-benefit evidence: {_named(red)}",
                            markers=_markers(red))
+        if res and not any(e.specific for e in sens) and all(e.specific for e in res):
+            # equal levels: evidence about what this tumour has outranks population evidence
+            # (a rechallenge cohort selected as RAS wild type did not consider EGFR S492R)
+            return Verdict("resistant", LEVEL_CONFIDENCE[best_r] - 0.1, _basis(best_r), counted,
+                           f"level {best_r} resistance evidence on {', '.join(_markers(res))} "
+                           f"outranks level {best_s} population evidence for benefit")
         verdict = model_verdict if model_verdict in _DIRECTIONAL else "uncertain"
         return Verdict(verdict, 0.45 if verdict != "uncertain" else 0.3, "conflicting evidence",
                        counted, f"level {best_r} evidence on both sides; "
