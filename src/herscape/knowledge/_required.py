@@ -46,7 +46,7 @@ from herscape.knowledge._yaml import read_records
 from herscape.profile._features import Mutation, Profile
 from herscape.profile._genemodel import exon_of
 
-__all__ = ["MissingTest", "RequiredTest", "load_required_tests", "missing_tests"]
+__all__ = ["MissingTest", "RequiredTest", "load_required_tests", "missing_tests", "required_tests"]
 
 _SCOPES = ("mutation", "copy_number", "fusion", "expression", "splice", "methylation", "marker")
 _ALT = re.compile(r"^(?P<scope>[a-z_]+)\s+(?P<target>[A-Za-z0-9_.\-]+)"
@@ -212,6 +212,11 @@ def _shipped(kb: KnowledgeBase) -> tuple[RequiredTest, ...]:
     _LOADED.append((kb, value))
     del _LOADED[:-4]
     return value
+
+
+def required_tests(kb: KnowledgeBase) -> tuple[RequiredTest, ...]:
+    """The shipped required-test records (loaded once per knowledge base)."""
+    return _shipped(kb)
 
 
 def _met(alt: _Alternative, profile: Profile, holds: Callable[[str], bool]) -> bool:

@@ -19,9 +19,9 @@ from herscape.errors import UsageError
 from herscape.knowledge import KnowledgeBase, Regimen
 from herscape.knowledge._format import format_numbers
 from herscape.knowledge._holds import PatternEvaluator
-from herscape.knowledge._match import Matcher
+from herscape.knowledge._match import _MARKER_IMPLIES, Matcher
 from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms, parse_pattern
-from herscape.knowledge._required import missing_tests
+from herscape.knowledge._required import missing_tests, required_tests
 from herscape.knowledge._store import data_hash, kb_from_store
 from herscape.network._curated import ErbbModel, load_erbb_model
 from herscape.network._perturb import (
@@ -444,6 +444,19 @@ def _summary(verdict: Verdict, line: str, evidence, mechanisms, strategies) -> s
     return (f"{line} (confidence {verdict.confidence:.2f}): {verdict.note}.{why}{model}{best}")
 
 
+def used_by_setting(kb: KnowledgeBase) -> set[str]:
+    """Markers that state a setting some record names (primary side, hormone-receptor status)."""
+    used: set[str] = set()
+    for rec in (*kb.assertions.values(), *kb.strategies.values()):
+        st = getattr(rec, "setting", None)
+        if st is not None and not isinstance(st, str):
+            if st.sidedness:
+                used.add("sidedness")
+            if st.hormone_receptor:
+                used.update({"hormone_receptor", "ESR1", "PGR"})
+    return used
+
+
 def _unused_markers(engine: Engine, profile: Profile) -> tuple[str, ...]:
     """Markers the profile states that no knowledge record, record setting or model rule uses:
     reported as accepted but not used, never silently dropped."""
@@ -473,16 +486,12 @@ def _used_marker_ids(engine: Engine) -> frozenset[str]:
             if isinstance(atom, Marker):
                 found = kb.find_marker(atom.name)
                 used.add(found.id if found is not None else atom.name)
-    for rec in (*kb.assertions.values(), *kb.strategies.values()):
-        st = getattr(rec, "setting", None)
-        if st is not None and not isinstance(st, str):
-            if st.sidedness:
-                used.add("sidedness")
-            if st.hormone_receptor:
-                used.update({"hormone_receptor", "ESR1", "PGR"})
-    # markers that make a gene-level class (HER2 IHC 3+ -> ERBB2 overexpression) and required
-    # tests (HER2 status) are used too
-    used.update({"HER2_IHC", "HER2_FISH", "EGFR_GCN", "HER2_status"})
+    # markers that make a gene-level class (HER2 IHC 3+ -> ERBB2 overexpression), that answer a
+    # required test (HER2 status) or that state the setting are used too
+    used.update(m for m, _, _ in _MARKER_IMPLIES)
+    used.update(alt.split()[1] for rec in required_tests(kb) for check in rec.checks
+                for alt in (a.strip() for a in check.split("|")) if alt.startswith("marker "))
+    used |= used_by_setting(kb)
     return frozenset(used)
 
 
