@@ -58,3 +58,12 @@ def test_setting_and_unused_markers_are_reported(run, engine) -> None:
     used = "sidedness" in _used_marker_ids(engine)
     assert ("sidedness=right" in pred.unused_markers) is not used
     assert "primary side: right" in _text(pred)
+
+
+def test_her2_low_is_the_population_of_tdxd_not_a_her2_loss(run) -> None:
+    """IHC 2+ with ISH not amplified defines HER2-low, the population trastuzumab deruxtecan is
+    given for: sensitive, and no 'HER2 loss' mechanism is listed for it."""
+    pred = run([], "BRCA", "trastuzumab-deruxtecan", markers=["HER2_IHC=2+", "HER2_FISH=not amplified"],
+               screen="none")
+    assert pred.verdict == "sensitive" and not pred.missing_tests
+    assert not any(m.id == "her2_heterogeneity_loss" for m in pred.mechanisms)

@@ -338,6 +338,12 @@ def _mechanisms(engine: Engine, profile: Profile, matches, evidence: Sequence[Ev
         if e.counted and e.mechanism and e.effect in ("resistance", "reduced_benefit"):
             found.setdefault(e.mechanism, set()).add(e.record_id)
             feats.setdefault(e.mechanism, set()).update(e.matched_features)
+    # what defines the treated population (HER2-low: IHC 2+ with ISH not amplified, for
+    # trastuzumab deruxtecan) is not a resistance mechanism of that plan
+    population = {f for e in evidence if e.counted and e.effect == "sensitivity" and not e.specific
+                  for f in e.matched_features}
+    found = {mid: recs for mid, recs in found.items()
+             if recs or not population or not feats.get(mid) or not feats[mid] <= population}
     held = [(rule, pat) for rule, pat in load_rules() if engine.evaluator.holds(pat, profile)]
     out = []
     for mid in sorted(found):
