@@ -1,6 +1,7 @@
 """The ERBB model against the documented cases of the seeds (tests/validation/cases.tsv).
 
-How each row is judged (docs/validation.md): ``resistant``/``sensitive`` by the model verdict;
+How each row is judged (docs/validation.md): ``sensitive`` by the model verdict, ``resistant`` by
+a model verdict of resistant or reduced sensitivity (SI at or below the model's ``reduced`` cut);
 ``reduced`` when the sensitivity index falls below that of the same tumour type and therapy
 without the row's markers and alterations (ERBB2 amplification kept), ``no_effect`` when it stays
 within 0.1 of it. Every disagreement must be listed, with its reason, in docs/model.md.
@@ -55,7 +56,12 @@ def judged() -> dict[str, tuple[bool, str]]:
         alts, markers = _split(row["alterations"]), _split(row["markers"])
         resp = si(alts, markers, row["tumor_type"], row["therapy"])
         expected = row["expected"]
-        if expected in ("resistant", "sensitive"):
+        if expected == "resistant":
+            # the seeds' "resistant" is at least reduced: the model reads resistant (no response)
+            # or reduced sensitivity, i.e. SI at or below the former single cut (model file)
+            ok = resp.verdict in ("resistant", "reduced_sensitivity")
+            got = f"{resp.verdict} (SI {resp.sensitivity_index:.2f})"
+        elif expected == "sensitive":
             ok = resp.verdict == expected
             got = f"{resp.verdict} (SI {resp.sensitivity_index:.2f})"
         else:

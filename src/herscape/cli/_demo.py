@@ -13,7 +13,8 @@ from herscape.predict import Engine, predict
 from herscape.profile._read import profile_from_strings
 
 _DEMO = Path(__file__).resolve().parents[1] / "predict" / "data" / "demo.tsv"
-_COLOUR = {"sensitive": "green", "resistant": "red", "uncertain": "yellow"}
+_COLOUR = {"sensitive": "green", "reduced_sensitivity": "dark_goldenrod", "resistant": "red",
+           "uncertain": "yellow"}
 
 
 def _split(value: str) -> list[str]:

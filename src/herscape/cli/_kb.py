@@ -29,6 +29,7 @@ from herscape.knowledge._format import (
 from herscape.knowledge._kb import KnowledgeBase
 from herscape.knowledge._load import SINGULAR, data_dir
 from herscape.knowledge._query import find_records
+from herscape.knowledge._required import load_required_tests
 from herscape.knowledge._store import data_hash, kb_from_store
 
 kb_app = typer.Typer(help="Validate, count, query and export the knowledge base.", no_args_is_help=True)
@@ -51,12 +52,13 @@ def validate(
     checked = seeds_dir() is not None
     kb = load_kb(data, check_quotes=checked)
     c = kb.stats()
+    required = load_required_tests(kb, data / "required_tests" if data is not None else None)
     out_console.print(
         f"knowledge base valid ({release_text(kb)}): {c['sources']} sources ({c['sources_seed']} read in "
         f"the seeds, {c['sources_read']} read beyond them), {c['drugs']} drugs ({c['drug_status']} with "
         f"a status), {c['mechanisms']} mechanisms, {c['assertions']} assertions, {c['strategies']} "
-        f"strategies; records with a seed line: {c['records_seed']}, with read sources only: "
-        f"{c['records_read']}",
+        f"strategies, {len(required)} required tests; records with a seed line: {c['records_seed']}, "
+        f"with read sources only: {c['records_read']}",
         highlight=False,
     )
     if not checked:

@@ -216,8 +216,7 @@ _COPY_CLASSES = {
 #: Marker statements that imply a gene-level class (marker, value, class).
 _MARKER_IMPLIES = frozenset({
     ("HER2_IHC", "3+", "overexpression"),
-    # the HER2-positive category (IHC 3+ or ISH-amplified, ASCO/CAP) satisfies overexpression
-    # patterns as "HER2 positive" always has; HER2-low/0/negative imply no class at all
+    # HER2-positive (ASCO/CAP category): IHC 3+ or ISH-amplified; low/ultralow/0 imply nothing
     ("HER2_status", "positive", "overexpression"),
     ("HER2_FISH", "amplified", "amplification"),
     ("HER2_FISH", "amplified", "gain"),

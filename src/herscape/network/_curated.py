@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from herscape.errors import ModelError
 from herscape.knowledge._schema import SeedRef
@@ -84,7 +84,17 @@ class Thresholds(_Strict):
 
     sensitive: float = Field(ge=0, le=2)
     resistant: float = Field(ge=0, le=2)
+    #: at or below this (and above ``resistant``) the index reads reduced sensitivity: the drug
+    #: still acts, less; None keeps the older three-way reading (uncertain in between)
+    reduced: float | None = Field(default=None, ge=0, le=2)
     description: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.reduced is not None and not self.resistant <= self.reduced <= self.sensitive:
+            msg = "thresholds must satisfy resistant <= reduced <= sensitive"
+            raise ValueError(msg)
+        return self
 
 
 class CuratedModel(_Strict):

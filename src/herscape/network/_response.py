@@ -112,15 +112,17 @@ def _context(erbb: ErbbModel, lineage: tuple[str, ...]) -> tuple[str | None, dic
 
 def select_reference(erbb: ErbbModel, drug_nodes: Iterable[str],
                      context: str | None = None) -> Reference:
-    """The reference for a regimen: among those whose nodes the regimen switches on, the one in
-    the profile's own tissue context if any (lapatinib in breast cancer: the anti-HER2
-    reference), else the first in file order."""
+    """The reference for a regimen: among those whose nodes the regimen switches on, one of the
+    profile's own tumour type if any (a reference per tumour type and therapy class: lapatinib in
+    breast cancer against HER2-positive breast cancer, trastuzumab in gastric cancer against
+    HER2-positive gastric cancer, erlotinib in lung cancer against EGFR-mutant lung cancer),
+    preferring the one that covers most of the regimen's drug nodes; else the first in file order."""
     nodes = set(drug_nodes)
     refs = erbb.curated.references
     hits = [r for r in refs if nodes & set(r.nodes)]
-    for ref in hits:
-        if context is not None and _context(erbb, (ref.tumor_type,))[0] == context:
-            return ref
+    own = [r for r in hits if context is not None and _context(erbb, (r.tumor_type,))[0] == context]
+    if own:  # the profile's own tumour type; the one covering most of the regimen (file order on ties)
+        return max(own, key=lambda r: len(nodes & set(r.nodes)))
     if hits:
         return hits[0]
     fallback = [r for r in refs if not r.nodes]
@@ -363,6 +365,8 @@ def model_response(
                 if si >= th.sensitive
                 else "resistant"
                 if si <= th.resistant
+                else "reduced_sensitivity"
+                if th.reduced is not None and si <= th.reduced
                 else "uncertain"
             )
     own = {n: v for n, v in perturbation.inputs.items() if ref.inputs.get(n) != v}

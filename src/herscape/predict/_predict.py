@@ -19,8 +19,9 @@ from herscape.errors import UsageError
 from herscape.knowledge import KnowledgeBase, Regimen
 from herscape.knowledge._format import format_numbers
 from herscape.knowledge._holds import PatternEvaluator
-from herscape.knowledge._match import Matcher
+from herscape.knowledge._match import _MARKER_IMPLIES, Matcher
 from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms, parse_pattern
+from herscape.knowledge._required import missing_tests, required_tests
 from herscape.knowledge._store import data_hash, kb_from_store
 from herscape.network._curated import ErbbModel, load_erbb_model
 from herscape.network._perturb import (
@@ -37,8 +38,11 @@ from herscape.network._response import (
     influence_edges,
     model_response,
 )
+from herscape.predict._action import removes_action
 from herscape.predict._cite import citations, numbers_dict
 from herscape.predict._regimens import drug_family, relevance
+from herscape.predict._regions import INFERRED, region_of
+from herscape.predict._setting import ProfileSetting, profile_setting, setting_match
 from herscape.predict._strategies import (
     Candidate,
     knowledge_candidates,
@@ -46,8 +50,14 @@ from herscape.predict._strategies import (
     screen_candidates,
     substitute_candidates,
 )
-from herscape.predict._types import EvidenceItem, MechanismHit, ModelSummary, Prediction
-from herscape.predict._verdict import decide
+from herscape.predict._types import (
+    EvidenceItem,
+    MechanismHit,
+    MissingTestItem,
+    ModelSummary,
+    Prediction,
+)
+from herscape.predict._verdict import MODEL_ONLY, Verdict, decide, withhold
 from herscape.profile import OncoTree, Profile, oncotree
 
 __all__ = ["SCREENS", "Engine", "predict", "simulate_profile"]
@@ -57,6 +67,8 @@ SCREENS = ("none", "default", "full")
 #: Trajectories per simulation in the in-silico screen (standard error about 0.02).
 SCREEN_SAMPLES = 600
 _PROGRESSED = {"progressed"}
+#: Model readings in which growth stays (partly) on under the plan.
+_NO_FULL_RESPONSE = ("resistant", "reduced_sensitivity")
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,7 +156,8 @@ def _feature_genes(kb: KnowledgeBase, features) -> set[str]:
     return out
 
 
-def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
+def _evidence(engine: Engine, matches, planned: Regimen,
+              ps: ProfileSetting | None = None) -> list[EvidenceItem]:
     """Assertions that apply to the plan. Benefit evidence matched only through the plan's own
     targets (ERBB2 amplification for trastuzumab) states why the drug is given; like evidence
     matched only through absences, it is not "specific" and yields to evidence about modifiers,
@@ -162,24 +175,97 @@ def _evidence(engine: Engine, matches, planned: Regimen) -> list[EvidenceItem]:
             relevant.append((m, a, rel))
     # Alterations that defeat the plan or a drug of its class: benefit evidence on the same
     # alteration is the contrast (panitumumab still binds EGFR S492R), not why the drug is given.
-    defeating = {frozenset(m.matched_features) for m, a, _ in relevant
+    # (only a record at least as narrow as the resistance record is a contrast: "EGFR activating
+    # -> benefit" does not contest "EGFR T790M -> resistance")
+    defeating = {frozenset(m.matched_features): _narrowness(a.biomarker) for m, a, _ in relevant
                  if str(a.effect) == "resistance" and m.matched_features}
+    ps = ps or ProfileSetting()
     out = []
     for m, a, rel in relevant:
+        specific = bool(m.matched_features) and (
+            str(a.effect) != "sensitivity"
+            or not _feature_genes(kb, m.matched_features) <= targets
+            or _contrast(a.biomarker, defeating.get(frozenset(m.matched_features))))
+        applies, reason, set_specific = setting_match(a.setting, str(a.effect), ps,
+                                                      generic=not specific)
         out.append(EvidenceItem(
             record_id=a.id, biomarker=a.biomarker, therapy=a.therapy, tumor_type=a.tumor_type,
             effect=str(a.effect), direction=a.direction, level=str(a.level), relevance=rel,
             strength=m.strength,
-            specific=bool(m.matched_features) and (
-                str(a.effect) != "sensitivity"
-                or not _feature_genes(kb, m.matched_features) <= targets
-                or frozenset(m.matched_features) in defeating),
+            specific=specific,
             counted=False,
             matched_features=tuple(m.matched_features), mechanism=a.mechanism, setting=str(a.setting) if a.setting else None,
             numbers=numbers_dict(a.numbers), numbers_text=format_numbers(a.numbers),
             notes=a.notes, sources=citations(a.sources, kb),
+            tumor_match=m.tumor_match or "exact", claim=str(a.claim),
+            setting_applies=applies, setting_reason=reason, setting_specific=set_specific,
+            granularity=max(_narrowness(a.biomarker).values(), default=0),
+            removes_action=(removes_action(kb, a.mechanism, planned.drugs)
+                            if str(a.effect) in ("resistance", "reduced_benefit")
+                            and m.matched_features else None),
         ))
     return _mark_superseded(kb, out)
+
+
+def _contrast(biomarker: str, resisted: dict[str, int] | None) -> bool:
+    """Whether benefit evidence on an alteration that defeats the plan's class names it at least
+    as narrowly as the resistance evidence does (then it is the contrast, not why the drug is given)."""
+    if resisted is None:
+        return False
+    mine = _narrowness(biomarker)
+    return all(mine.get(g, 0) >= r for g, r in resisted.items())
+
+
+def _regions(kb: KnowledgeBase, profile: Profile, planned: Regimen,
+             evidence: list[EvidenceItem]) -> list[EvidenceItem]:
+    """Apply the protein regions (``network/models/regions.yaml``): class evidence on an allele in
+    a region that spares the planned drug does not apply (EGFR T790M evidence for EGFR TKIs, not
+    for osimertinib), nor does a removal of action it spares; an allele in a region that affects
+    the plan and that no applicable record names gets the region's effect, marked inferred."""
+    drugs = planned.drugs
+    by_text = {str(f): f for f in profile.features}
+    out = []
+    for e in evidence:
+        feats = [by_text[t] for t in e.matched_features if t in by_text]
+        spared = [r for f in feats for r in region_of(kb, f, drugs) if set(r.spares) & drugs]
+        hit = [r for f in feats for r in region_of(kb, f, drugs) if set(r.affects) & drugs]
+        if hit and e.effect == "sensitivity" and e.relevance in ("same drug class", "drug class record"):
+            # benefit of another drug of the class on an allele that defeats this one (osimertinib
+            # on T790M is not evidence for gefitinib)
+            r = hit[0]
+            names = ", ".join(kb.drugs[d].name for d in sorted(set(r.affects) & drugs))
+            e = replace(e, setting_applies=False,
+                        setting_reason=f"{r.region} defeats {names} (region {r.id})")
+        elif spared and e.effect != "sensitivity":
+            r = spared[0]
+            names = ", ".join(kb.drugs[d].name for d in sorted(set(r.spares) & drugs))
+            if e.relevance in ("same drug class", "drug class record"):
+                e = replace(e, setting_applies=False,
+                            setting_reason=f"{r.region} spares {names} (region {r.id})")
+            elif e.removes_action:
+                e = replace(e, removes_action=None)
+        out.append(e)
+    for f in profile.features:
+        # named: a record about this allele, its codon or its exon ("BRAF mutation" does not name it)
+        named = any(str(f) in e.matched_features and e.strength == "exact" and e.setting_applies
+                    and not e.inferred and _narrowness(e.biomarker).get(f.genes[0] if f.genes else "", 0) >= 2
+                    for e in out)
+        if named:
+            continue
+        for r in region_of(kb, f, drugs):
+            hit = sorted(set(r.affects) & drugs)
+            if not hit:
+                continue
+            codons = ",".join(str(c) for c in r.codons)
+            out.append(EvidenceItem(
+                record_id=f"region:{r.id}", biomarker=f"{r.gene} codons {codons}",
+                therapy=" + ".join(kb.drugs[d].name for d in hit), tumor_type="TISSUE",
+                effect=r.effect, direction="supports", level=r.level, relevance="exact regimen",
+                strength="exact", specific=True, counted=False, matched_features=(str(f),),
+                notes=f"{r.region}: {INFERRED}", sources=citations(r.sources, kb),
+                tumor_match="pan-cancer", removes_action=r.removes_action, inferred=True,
+                granularity=2))
+    return out
 
 
 #: How narrowly a biomarker atom names an alteration (a class < an exon or codon < a change).
@@ -252,6 +338,12 @@ def _mechanisms(engine: Engine, profile: Profile, matches, evidence: Sequence[Ev
         if e.counted and e.mechanism and e.effect in ("resistance", "reduced_benefit"):
             found.setdefault(e.mechanism, set()).add(e.record_id)
             feats.setdefault(e.mechanism, set()).update(e.matched_features)
+    # what defines the treated population (HER2-low: IHC 2+ with ISH not amplified, for
+    # trastuzumab deruxtecan) is not a resistance mechanism of that plan
+    population = {f for e in evidence if e.counted and e.effect == "sensitivity" and not e.specific
+                  for f in e.matched_features}
+    found = {mid: recs for mid, recs in found.items()
+             if recs or not population or not feats.get(mid) or not feats[mid] <= population}
     held = [(rule, pat) for rule, pat in load_rules() if engine.evaluator.holds(pat, profile)]
     out = []
     for mid in sorted(found):
@@ -326,7 +418,22 @@ def _simulate_candidates(engine: Engine, cands: list[Candidate], pert: Perturbat
             progress(i + 1, len(cands))
 
 
-def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> str:
+def _verdict_line(v: Verdict, names: str, missing=()) -> str:
+    """One line saying the verdict and what it rests on (never dressed as evidence when it is the
+    model alone)."""
+    word = v.verdict.replace("_", " ")
+    if v.basis == "required tests missing":
+        actions = "; ".join(m.action for m in missing if m.need == "required")
+        return f"Uncertain for {names}: required tests missing — {actions}"
+    if v.basis == "model inference":
+        return f"{word.capitalize()} to {names}: {MODEL_ONLY}"
+    line = f"{word.capitalize()} to {names} ({v.basis})"
+    if v.verdict == "reduced_sensitivity" and v.markers:
+        line += f": benefit expected, reduced by {', '.join(v.markers)}"
+    return line
+
+
+def _summary(verdict: Verdict, line: str, evidence, mechanisms, strategies) -> str:
     deciding = [e for e in evidence if e.counted]
     why = ""
     if mechanisms:
@@ -335,12 +442,63 @@ def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> s
         why = " Evidence: " + "; ".join(f"{e.biomarker} → {e.effect} (level {e.level})" for e in deciding[:2]) + "."
     top = next((s for s in strategies if s.recommended), None)
     best = ""
-    if top is not None and verdict.verdict != "sensitive":
+    if top is not None and verdict.verdict not in ("sensitive", "uncertain"):
         lvl = f"level {top.evidence_level}" if top.evidence_level else "model only"
         si = f", SI {top.sensitivity_index:.2f}" if top.sensitivity_index is not None else ""
         best = f" Best option: {' + '.join(top.regimen)} ({lvl}{si})."
-    return (f"{verdict.verdict.capitalize()} to {regimen_names} ({verdict.basis}, confidence "
-            f"{verdict.confidence:.2f}): {verdict.note}.{why}{best}")
+    model = f" Note: {verdict.model_note}." if verdict.model_note else ""
+    return (f"{line} (confidence {verdict.confidence:.2f}): {verdict.note}.{why}{model}{best}")
+
+
+def used_by_setting(kb: KnowledgeBase) -> set[str]:
+    """Markers that state a setting some record names (primary side, hormone-receptor status)."""
+    used: set[str] = set()
+    for rec in (*kb.assertions.values(), *kb.strategies.values()):
+        st = getattr(rec, "setting", None)
+        if st is not None and not isinstance(st, str):
+            if st.sidedness:
+                used.add("sidedness")
+            if st.hormone_receptor:
+                used.update({"hormone_receptor", "ESR1", "PGR"})
+    return used
+
+
+def _unused_markers(engine: Engine, profile: Profile) -> tuple[str, ...]:
+    """Markers the profile states that no knowledge record, record setting or model rule uses:
+    reported as accepted but not used, never silently dropped."""
+    used = _used_marker_ids(engine)
+    out = []
+    for f in profile.features:
+        marker = getattr(f, "marker", None)
+        if marker is not None and marker not in used:
+            out.append(str(f))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _used_marker_ids(engine: Engine) -> frozenset[str]:
+    kb = engine.kb
+    texts = [a.biomarker for a in kb.assertions.values()]
+    texts += [s.biomarker for s in kb.strategies.values() if s.biomarker]
+    texts += [b for m in kb.mechanisms.values() for b in m.biomarkers]
+    used: set[str] = set()
+    for text in texts:
+        for atom in atoms(parse_pattern(text)):
+            if isinstance(atom, Marker):
+                found = kb.find_marker(atom.name)
+                used.add(found.id if found is not None else atom.name)
+    for _, pat in load_rules():
+        for atom in atoms(pat):
+            if isinstance(atom, Marker):
+                found = kb.find_marker(atom.name)
+                used.add(found.id if found is not None else atom.name)
+    # markers that make a gene-level class (HER2 IHC 3+ -> ERBB2 overexpression), that answer a
+    # required test (HER2 status) or that state the setting are used too
+    used.update(m for m, _, _ in _MARKER_IMPLIES)
+    used.update(alt.split()[1] for rec in required_tests(kb) for check in rec.checks
+                for alt in (a.strip() for a in check.split("|")) if alt.startswith("marker "))
+    used |= used_by_setting(kb)
+    return frozenset(used)
 
 
 def _model_part(engine: Engine, profile: Profile, planned: Regimen, lineage: tuple[str, ...], *,
@@ -370,7 +528,7 @@ def _unaddressed(engine: Engine, profile: Profile, matched: set[str], pert: Pert
     if core_pert.applied == pert.applied:
         return ()
     resp = model_response(engine.erbb, core_pert, nodes, lineage=lineage, samples=samples, seed=seed)
-    if resp.verdict == "resistant":
+    if resp.verdict in _NO_FULL_RESPONSE:
         return ()
     return tuple(str(f) for f in extra
                  if _perturbation(engine, replace(core, features=(*core.features, f))).applied
@@ -435,17 +593,22 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
         if prior.outcome in _PROGRESSED:
             prior_drugs |= kb.regimen(prior.therapy).drugs
     sm = engine.matcher.match(profile)
-    evidence = _evidence(engine, sm.matches, planned)
+    ps = profile_setting(profile, planned, kb)
+    evidence = _regions(kb, profile, planned, _evidence(engine, sm.matches, planned, ps))
     pert, nodes, unmodelled, resp = _model_part(engine, profile, planned, lineage,
                                                 samples=samples, seed=seed)
     verdict = decide(evidence, resp.verdict if resp else None)
-    if resp is not None and resp.verdict == "resistant" and verdict.verdict == "sensitive":
+    if resp is not None and resp.verdict in _NO_FULL_RESPONSE and verdict.verdict == "sensitive":
         matched = {f for e in evidence if e.record_id in verdict.counted
                    and e.effect == "sensitivity" for f in e.matched_features}
         unaddressed = _unaddressed(engine, profile, matched, pert, nodes, lineage,
                                    samples=samples, seed=seed)
         if unaddressed:
             verdict = decide(evidence, resp.verdict, unaddressed)
+    missing = missing_tests(kb, profile, planned.drugs, lineage,
+                            lambda text: engine.evaluator.holds(parse_pattern(text), profile))
+    deciding = min((e.level for e in evidence if e.record_id in verdict.counted), default=None)
+    verdict = withhold(verdict, missing, deciding)
     evidence = sorted(
         (replace(e, counted=e.record_id in verdict.counted) for e in evidence),
         key=lambda e: (not e.counted, e.level, e.record_id),
@@ -467,6 +630,7 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
     strategies = rank(cands, kb, sensitive_at=th.sensitive if th else 0.7, planned=planned,
                       plan_si=resp.sensitivity_index if resp else None)
     names = " + ".join(kb.drugs[d].name for d in sorted(planned.drugs))
+    line = _verdict_line(verdict, names, missing)
     model_hash = hashlib.sha256(engine.erbb.path.read_bytes()).hexdigest()[:12]
     return Prediction(
         query={
@@ -476,7 +640,7 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
             "prior_therapies": [str(t) for t in profile.prior_therapies],
         },
         verdict=verdict.verdict, confidence=verdict.confidence, basis=verdict.basis,
-        summary=_summary(verdict, names, evidence, mechanisms, strategies),
+        summary=_summary(verdict, line, evidence, mechanisms, strategies),
         evidence=tuple(evidence), mechanisms=mechanisms,
         model=_model_summary(engine, planned, resp, pert, unmodelled) if resp else None,
         strategies=strategies,
@@ -488,4 +652,8 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
         },
         knowledge_release=({"version": kb.release.version, "date": kb.release.date}
                            if kb.release is not None else None),
+        missing_tests=tuple(MissingTestItem(m.id, m.test, m.need, m.action, m.why, m.missing,
+                                            citations(m.sources, kb)) for m in missing),
+        setting=ps.to_dict(), reduced_by=verdict.markers, verdict_line=line,
+        model_note=verdict.model_note, unused_markers=_unused_markers(engine, profile),
     )

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from herscape.knowledge import Drug, KnowledgeBase, Regimen
 
-__all__ = ["ERBB_GENES", "RELEVANCE_RANK", "drug_family", "erbb_drugs", "relevance", "targeted_drugs"]
+__all__ = ["ERBB_GENES", "RELEVANCE_RANK", "covers", "drug_family", "erbb_drugs", "relevance",
+           "targeted_drugs"]
 
 #: Drug classes that form a backbone rather than the targeted part of a regimen.
 BACKBONE_CLASSES = frozenset({"chemotherapy", "chemotherapy_regimen"})
@@ -15,8 +16,13 @@ BACKBONE_CLASSES = frozenset({"chemotherapy", "chemotherapy_regimen"})
 #: Targets that make a drug an ERBB-family (HER-family) agent.
 ERBB_GENES = frozenset({"EGFR", "ERBB2", "ERBB3", "ERBB4"})
 
-#: Evidence relevance, best first.
-RELEVANCE_RANK = {"exact regimen": 0, "same targeted drugs": 1, "same drug class": 2}
+#: Evidence relevance, best first ("drug class record": evidence stated for a class record such
+#: as "EGFR tyrosine kinase inhibitor (class)", ranked below drug-level evidence).
+RELEVANCE_RANK = {"exact regimen": 0, "same targeted drugs": 1, "same drug class": 2,
+                  "drug class record": 3}
+_ANTIBODY_CLASSES = frozenset({"monoclonal_antibody", "antibody_mixture", "antibody_drug_conjugate",
+                               "bispecific_antibody"})
+_SMALL_MOLECULE_CLASSES = frozenset({"kinase_inhibitor", "small_molecule"})
 
 
 def erbb_drugs(regimen: Regimen, kb: KnowledgeBase) -> frozenset[str]:
@@ -38,12 +44,46 @@ def _families(ids: Iterable[str], kb: KnowledgeBase) -> frozenset[tuple[str, fro
     return frozenset(drug_family(kb.drugs[d]) for d in ids)
 
 
+def covers(class_record: Drug, drug: Drug) -> bool:
+    """Whether a class record ("EGFR tyrosine kinase inhibitor (class)") covers ``drug``: the
+    drug hits every target of the class and is of its kind (kinase inhibitor, antibody)."""
+    if not class_record.is_class or drug.is_class or not class_record.targets:
+        return False
+    if not set(class_record.targets) <= set(drug.targets):
+        return False
+    name = class_record.name.lower()
+    kind = str(drug.drug_class)
+    if "kinase inhibitor" in name or "tki" in name.split():
+        return kind in _SMALL_MOLECULE_CLASSES
+    if "antibod" in name:
+        return kind in _ANTIBODY_CLASSES
+    return kind not in BACKBONE_CLASSES
+
+
+def _class_relevance(evidence: Regimen, planned: Regimen, kb: KnowledgeBase) -> str | None:
+    """``drug class record`` when every targeted drug of each side is the other's or covered by
+    one of its class records (egfr-tki evidence for osimertinib)."""
+    e_t, p_t = targeted_drugs(evidence, kb), targeted_drugs(planned, kb)
+    classes = [kb.drugs[d] for d in e_t if kb.drugs[d].is_class]
+    if not classes or not p_t:
+        return None
+    named = e_t - {c.id for c in classes}
+    if not named <= p_t:
+        return None
+    rest = p_t - named
+    if rest and all(any(covers(c, kb.drugs[d]) for c in classes) for d in rest) and all(
+            any(covers(c, kb.drugs[d]) for d in rest) for c in classes):
+        return "drug class record"
+    return None
+
+
 def relevance(evidence: Regimen, planned: Regimen, kb: KnowledgeBase) -> str | None:
     """How evidence stated for ``evidence`` applies to ``planned``, or None if it does not.
 
     ``exact regimen`` (same drugs), ``same targeted drugs`` (same drugs but for the
     chemotherapy backbone), ``same drug class`` (targeted drugs of the same classes and ERBB
-    targets, e.g. panitumumab evidence for cetuximab). Evidence about a regimen without an
+    targets, e.g. panitumumab evidence for cetuximab), ``drug class record`` (evidence stated for
+    a class record that covers the planned drug, e.g. EGFR-TKI evidence for osimertinib). Evidence about a regimen without an
     ERBB-family drug applies only to that exact regimen or backbone variants of it.
     """
     if evidence.drugs == planned.drugs:
@@ -55,4 +95,4 @@ def relevance(evidence: Regimen, planned: Regimen, kb: KnowledgeBase) -> str | N
         return "same targeted drugs"
     if erbb_drugs(evidence, kb) and _families(e_t, kb) == _families(p_t, kb):
         return "same drug class"
-    return None
+    return _class_relevance(evidence, planned, kb)

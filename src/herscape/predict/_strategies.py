@@ -152,6 +152,10 @@ def _key(c: Candidate, recommended: bool):
 MIN_ADDON_GAIN = 0.05
 
 
+#: Model readings of "no benefit" (the verdict scale v2 splits the former resistant reading in two).
+_FAILS = ("resistant", "reduced_sensitivity")
+
+
 def rank(cands: Sequence[Candidate], kb: KnowledgeBase, *, sensitive_at: float,
          planned: Regimen, plan_si: float | None = None) -> tuple[StrategyResult, ...]:
     """Rank candidates into :class:`StrategyResult` (duplicate regimens merged, best kept).
@@ -182,7 +186,7 @@ def rank(cands: Sequence[Candidate], kb: KnowledgeBase, *, sensitive_at: float,
                 and c.si < plan_si + MIN_ADDON_GAIN:
             continue  # the add-on changes nothing the model can see
         reason = None
-        if c.origin == "knowledge" and c.level == "E" and c.model_verdict == "resistant":
+        if c.origin == "knowledge" and c.level == "E" and c.model_verdict in _FAILS:
             reason = (f"inferential evidence only, and the network model predicts no benefit "
                       f"(SI {c.si:.2f})")
         recommended = reason is None

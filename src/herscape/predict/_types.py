@@ -14,13 +14,14 @@ __all__ = [
     "Citation",
     "EvidenceItem",
     "MechanismHit",
+    "MissingTestItem",
     "ModelSummary",
     "Prediction",
     "StrategyResult",
 ]
 
 #: Version of the prediction JSON contract (bumped on incompatible change).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,22 @@ class EvidenceItem:
     sources: tuple[Citation, ...] = ()
     #: a narrower record on the same alteration that states no effect (and is at least as strong)
     superseded_by: str | None = None
+    #: how the record's tumour type relates to the sample's (exact, broader, narrower, pan-cancer)
+    tumor_match: str = "exact"
+    #: predictive (counts) or prognostic (outcome whatever the treatment: never counts)
+    claim: str = "predictive"
+    #: False when the record's setting (line, rechallenge, side, HR status) is not the profile's
+    setting_applies: bool = True
+    setting_reason: str | None = None
+    #: how the matched alteration removes the drug's action (epitope, truncation, masking, ...)
+    removes_action: str | None = None
+    #: the record states the setting it holds in and the profile's setting matches it
+    setting_specific: bool = False
+    #: not a knowledge record: the effect of a protein region on an allele no record names
+    inferred: bool = False
+    #: how narrowly the biomarker names the matched alteration: 0 marker or absence, 1 a class
+    #: ("BRAF mutation"), 2 an exon or codon, 3 the protein change
+    granularity: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -137,13 +154,31 @@ class StrategyResult:
 
 
 @dataclass(frozen=True, slots=True)
+class MissingTestItem:
+    """A required or recommended test the profile does not answer (shown first in reports)."""
+
+    id: str
+    test: str
+    need: str  # required | recommended
+    action: str
+    why: str
+    missing: tuple[str, ...]
+    sources: tuple[Citation, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class Prediction:
     """The answer for one profile and one planned regimen."""
 
     query: dict[str, Any]
-    verdict: str  # sensitive | resistant | uncertain
+    verdict: str  # sensitive | reduced_sensitivity | resistant | uncertain
     confidence: float
-    basis: str  # clinical evidence | preclinical evidence | model inference | conflicting evidence
+    #: clinical evidence | preclinical evidence | model inference | conflicting evidence |
+    #: required tests missing | clinical/preclinical evidence and model inference
+    basis: str
     summary: str
     evidence: tuple[EvidenceItem, ...]
     mechanisms: tuple[MechanismHit, ...]
@@ -153,6 +188,18 @@ class Prediction:
     provenance: dict[str, Any]
     #: ``{"version", "date"}`` of the knowledge used (``KnowledgeBase.release``), None if unrecorded.
     knowledge_release: dict[str, str] | None = None
+    #: what must be tested before deciding (required) or should be (recommended)
+    missing_tests: tuple[MissingTestItem, ...] = ()
+    #: the treatment setting read from the profile: line, rechallenge, sidedness, HR status
+    setting: dict[str, Any] = field(default_factory=dict)
+    #: reduced_sensitivity: the markers that lower the benefit
+    reduced_by: tuple[str, ...] = ()
+    #: the verdict line: what it rests on, in words
+    verdict_line: str = ""
+    #: the network model's reading where it differs from an evidence-based verdict
+    model_note: str | None = None
+    #: markers the profile states that no record or model rule uses
+    unused_markers: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (plain dicts, lists, strings and numbers)."""
@@ -162,12 +209,18 @@ class Prediction:
             "verdict": self.verdict,
             "confidence": round(self.confidence, 3),
             "basis": self.basis,
+            "verdict_line": self.verdict_line,
+            "missing_tests": [m.to_dict() for m in self.missing_tests],
+            "reduced_by": list(self.reduced_by),
+            "model_note": self.model_note,
+            "setting": self.setting,
             "summary": self.summary,
             "evidence": [e.to_dict() for e in self.evidence],
             "mechanisms": [m.to_dict() for m in self.mechanisms],
             "model": self.model.to_dict() if self.model else None,
             "strategies": [s.to_dict() for s in self.strategies],
             "unrecognized": list(self.unrecognized),
+            "unused_markers": list(self.unused_markers),
             "provenance": self.provenance,
             "knowledge_release": self.knowledge_release,
         })

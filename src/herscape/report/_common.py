@@ -17,6 +17,10 @@ from herscape.errors import ReportError
 __all__ = [
     "UNMODELLED_DRIVER_NOTE",
     "VERDICT_COLOURS",
+    "banner_colours",
+    "before_deciding",
+    "setting_text",
+    "summary_rest",
     "hex_colour",
     "release_text",
     "ramp",
@@ -42,9 +46,51 @@ UNMODELLED_DRIVER_NOTE = ("None of the profile's alterations drives growth in th
 #: Banner colour (background, foreground) of each verdict; also used by the PDF.
 VERDICT_COLOURS: dict[str, tuple[str, str]] = {
     "resistant": ("#b3261e", "#ffffff"),
+    "reduced_sensitivity": ("#8a5a00", "#ffffff"),
     "sensitive": ("#1b7f3b", "#ffffff"),
     "uncertain": ("#b26a00", "#ffffff"),
+    # neutral: a verdict that rests on the model alone is never dressed as evidence
+    "model": ("#e8eaed", "#202124"),
 }
+
+
+def banner_colours(pred: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(key, background, foreground) of the verdict banner: neutral grey for model inference."""
+    key = "model" if pred.get("basis") == "model inference" else pred["verdict"]
+    bg, fg = VERDICT_COLOURS.get(key, VERDICT_COLOURS["uncertain"])
+    return key, bg, fg
+
+
+def before_deciding(pred: Mapping[str, Any]) -> list[str]:
+    """The missing tests, required first, as lines a report shows before anything else."""
+    out = []
+    for m in pred.get("missing_tests") or []:
+        head = "Required" if m["need"] == "required" else "Recommended"
+        out.append(f"{head}: {m['action']} — {m['test']}. {m['why']}")
+    return out
+
+
+def summary_rest(pred: Mapping[str, Any]) -> str:
+    """The summary without the verdict line it starts with (shown just above it)."""
+    line, summary = pred.get("verdict_line") or "", pred["summary"]
+    if line and summary.startswith(line):
+        rest = summary[len(line):]
+        return rest.split("): ", 1)[1] if rest.startswith(" (confidence") and "): " in rest else rest
+    return summary
+
+
+def setting_text(pred: Mapping[str, Any]) -> str:
+    """The treatment setting in words ("not stated" where the profile says nothing)."""
+    st = pred.get("setting") or {}
+    line = st.get("line")
+    bits = [f"line: {line if line else 'not stated'}"]
+    if st.get("rechallenge") is not None:
+        bits.append("rechallenge" if st["rechallenge"] else "not a rechallenge")
+    if st.get("sidedness"):
+        bits.append(f"primary side: {st['sidedness']}")
+    if st.get("hormone_receptor"):
+        bits.append(f"hormone receptor: {st['hormone_receptor']}")
+    return " · ".join(bits)
 
 #: Readouts in display order with their labels.
 READOUTS: tuple[tuple[str, str], ...] = (

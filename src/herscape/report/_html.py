@@ -21,6 +21,8 @@ from typing import Any
 from herscape.report._common import (
     UNMODELLED_DRIVER_NOTE,
     as_prediction,
+    banner_colours,
+    before_deciding,
     citation_url,
     effect_label,
     fmt_num,
@@ -31,7 +33,9 @@ from herscape.report._common import (
     references,
     regimen_name,
     release_text,
+    setting_text,
     short_cite,
+    summary_rest,
     thresholds,
 )
 from herscape.report._layout import layout_diagram
@@ -82,15 +86,36 @@ def _header(pred: Mapping[str, Any]) -> str:
     )
 
 
+def _before(pred: Mapping[str, Any]) -> str:
+    """Missing tests, shown before the verdict: what to test before deciding."""
+    lines = before_deciding(pred)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{_e(x)}</li>" for x in lines)
+    return (f'<section id="missing-tests" class="warning"><h2>Before deciding: tests missing</h2>'
+            f"<ul>{items}</ul></section>")
+
+
 def _verdict(pred: Mapping[str, Any]) -> str:
     v = pred["verdict"]
+    key, _, _ = banner_colours(pred)
+    extra = ""
+    if pred.get("reduced_by"):
+        extra += f'<p class="reduced-by">Benefit reduced by: {_e(", ".join(pred["reduced_by"]))}</p>'
+    if pred.get("model_note"):
+        extra += f'<p class="model-note">Model: {_e(pred["model_note"])}</p>'
     out = [
-        f'<section id="verdict" class="verdict verdict-{_e(v)}">'
-        f'<div class="verdict-label">{_e(v.upper())}</div>'
+        f'<section id="verdict" class="verdict verdict-{_e(key)}">'
+        f'<div class="verdict-label">{_e(v.replace("_", " ").upper())}</div>'
+        f'<div class="verdict-line">{_e(pred.get("verdict_line", ""))}</div>'
         f'<div class="verdict-meta">to {_e(regimen_name(pred["query"]["regimen"]))} · '
-        f"confidence {pred['confidence']:.2f} · basis: {_e(pred['basis'])}</div>"
-        f'<p class="summary">{_e(pred["summary"])}</p></section>'
+        f"confidence {pred['confidence']:.2f} · basis: {_e(pred['basis'])} · "
+        f"setting: {_e(setting_text(pred))}</div>"
+        f'<p class="summary">{_e(summary_rest(pred))}</p>{extra}</section>'
     ]
+    if pred.get("unused_markers"):
+        out.append('<p class="small">Accepted but not used by any record: '
+                   f'{_e(", ".join(pred["unused_markers"]))}</p>')
     if pred.get("unrecognized"):
         items = "".join(
             f"<li><code>{_e(u['input'])}</code>: {_e(u['reason'])}</li>"
@@ -364,7 +389,7 @@ def render_html(pred: Mapping[str, Any]) -> str:
     q = data["query"]
     title = f"herscape — {q['sample_id']}: {data['verdict']} to {regimen_name(q['regimen'])}"
     body = "".join([
-        _header(data), _verdict(data), _evidence(data, ref_no), _mechanisms(data),
+        _before(data), _header(data), _verdict(data), _evidence(data, ref_no), _mechanisms(data),
         _network(data), _model(data), _strategies(data, ref_no), _references(refs),
         _footer(data),
     ])

@@ -21,8 +21,9 @@ from typing import Any
 
 from herscape.report._common import (
     UNMODELLED_DRIVER_NOTE,
-    VERDICT_COLOURS,
     as_prediction,
+    banner_colours,
+    before_deciding,
     citation_url,
     effect_label,
     fmt_num,
@@ -33,6 +34,7 @@ from herscape.report._common import (
     references,
     regimen_name,
     release_text,
+    setting_text,
     short_cite,
     thresholds,
 )
@@ -147,29 +149,40 @@ def _verdict(doc: _Doc, pred: Mapping[str, Any]) -> None:
         + (f" - prior: {', '.join(q['prior_therapies'])}" if q.get("prior_therapies") else ""),
         colour=(90, 90, 90),
     )
-    bg, fg = VERDICT_COLOURS[pred["verdict"]]
+    for text in before_deciding(pred):  # what to test comes first
+        doc.para(f"Before deciding - {text}", colour=(178, 106, 0))
+    _, bg, fg = banner_colours(pred)
     pdf.set_font("Helvetica", "", 9)
     summary = latin1(pred["summary"])
     width = pdf.w - pdf.l_margin - pdf.r_margin
     lines = pdf.multi_cell(width - 8, 4.2, summary, dry_run=True, output="LINES")
-    height = 18 + 4.2 * len(lines) + 3
+    height = 23 + 4.2 * len(lines) + 3
     y = pdf.get_y() + 1
     pdf.set_fill_color(*_rgb(bg))
     pdf.rect(pdf.l_margin, y, width, height, style="F", round_corners=True, corner_radius=2)
     pdf.set_text_color(*_rgb(fg))
     pdf.set_xy(pdf.l_margin + 4, y + 3)
     pdf.set_font("Helvetica", "B", 20)
-    pdf.cell(0, 8, pred["verdict"].upper(), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, pred["verdict"].replace("_", " ").upper(), new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(pdf.l_margin + 4)
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 5, latin1(
         f"to {regimen_name(q['regimen'])} - confidence {pred['confidence']:.2f} - "
         f"basis: {pred['basis']}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(pdf.l_margin + 4)
+    pdf.cell(0, 5, latin1(pred.get("verdict_line") or ""), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(pdf.l_margin + 4)
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(width - 8, 4.2, summary, new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(y + height + 2)
     pdf.set_text_color(26, 26, 26)
+    doc.para(f"Setting: {setting_text(pred)}", colour=(90, 90, 90))
+    if pred.get("reduced_by"):
+        doc.para(f"Benefit reduced by: {', '.join(pred['reduced_by'])}")
+    if pred.get("model_note"):
+        doc.para(f"Model: {pred['model_note']}", colour=(90, 90, 90))
+    for m in pred.get("unused_markers") or []:
+        doc.para(f"Accepted but not used by any record: {m}", colour=(90, 90, 90))
     for u in pred.get("unrecognized") or []:
         doc.para(f"Not understood: {u['input']} - {u['reason']}", colour=(178, 106, 0))
 

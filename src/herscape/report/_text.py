@@ -20,6 +20,8 @@ from rich.text import Text
 
 from herscape.report._common import (
     as_prediction,
+    banner_colours,
+    before_deciding,
     effect_label,
     fmt_num,
     fmt_numbers,
@@ -28,6 +30,8 @@ from herscape.report._common import (
     readout_rows,
     regimen_name,
     release_text,
+    setting_text,
+    summary_rest,
 )
 
 __all__ = ["render_text"]
@@ -35,21 +39,25 @@ __all__ = ["render_text"]
 #: Rich style of each verdict's banner.
 VERDICT_STYLES = {
     "resistant": "bold white on red3",
+    "reduced_sensitivity": "bold white on dark_goldenrod",
     "sensitive": "bold white on green4",
     "uncertain": "bold black on dark_orange",
+    "model": "bold black on grey70",  # model inference: neutral, never red/green
 }
 _LEVEL_STYLES = {"A": "bold green", "B": "green", "C": "yellow", "D": "cyan", "E": "dim"}
 
 
 def _banner(pred: Mapping[str, Any]) -> Panel:
     q = pred["query"]
-    style = VERDICT_STYLES[pred["verdict"]]
-    head = Text(f" {pred['verdict'].upper()} ", style=style)
+    key, _, _ = banner_colours(pred)
+    style = VERDICT_STYLES[key]
+    head = Text(f" {pred['verdict'].replace('_', ' ').upper()} ", style=style)
     head.append(
         f"  to {regimen_name(q['regimen'])} · confidence {pred['confidence']:.2f} · "
         f"basis: {pred['basis']}",
         style="bold",
     )
+    line = Text(pred.get("verdict_line") or "", style="bold")
     who = Text(
         f"{q['sample_id']} · {q['tumor_type']} · features: "
         f"{', '.join(q.get('features') or []) or 'none'}",
@@ -57,9 +65,23 @@ def _banner(pred: Mapping[str, Any]) -> Panel:
     )
     if q.get("prior_therapies"):
         who.append(f" · prior: {', '.join(q['prior_therapies'])}")
+    who.append(f" · setting: {setting_text(pred)}")
+    extra = []
+    if pred.get("reduced_by"):
+        extra.append(Text(f"Benefit reduced by: {', '.join(pred['reduced_by'])}"))
+    if pred.get("model_note"):
+        extra.append(Text(f"Model: {pred['model_note']}", style="italic"))
     border = style.split(" on ")[-1]
-    return Panel(Group(head, who, Text(pred["summary"])), title="herscape prediction",
+    return Panel(Group(head, line, who, Text(summary_rest(pred)), *extra), title="herscape prediction",
                  border_style=border, expand=True)
+
+
+def _before(pred: Mapping[str, Any]) -> Panel | None:
+    lines = before_deciding(pred)
+    if not lines:
+        return None
+    return Panel(Group(*(Text(x) for x in lines)), title="Before deciding: tests missing",
+                 border_style="dark_orange", expand=True)
 
 
 #: Below this console width the evidence table folds therapy, numbers and citations together.
@@ -201,7 +223,12 @@ def render_text(pred: Mapping[str, Any], console: Console | None = None) -> None
     """
     data = as_prediction(pred)
     console = console or Console()
+    before = _before(data)
+    if before is not None:  # what to test comes first
+        console.print(before)
     console.print(_banner(data))
+    for m in data.get("unused_markers") or []:
+        console.print(f"[dim]accepted but not used by any record: {escape(m)}[/]")
     if data.get("unrecognized"):
         for u in data["unrecognized"]:
             console.print(f"[yellow]not understood:[/] {escape(u['input'])} — {escape(u['reason'])}")
