@@ -30,7 +30,8 @@ def test_missing_tests_come_first_everywhere(run) -> None:
 
 
 def test_model_inference_has_a_neutral_banner(run) -> None:
-    pred = run(["ERBB2 amplification", "ERBB2 L755S"], "BRCA", "neratinib", screen="none")
+    # no trial records lapatinib with capecitabine alone in gastric cancer (LOGiC added oxaliplatin)
+    pred = run(["ERBB2 amplification", "PIK3CA H1047R"], "STAD", "lapatinib+capecitabine", screen="none")
     assert pred.basis == "model inference"
     assert "model inference — no clinical evidence recorded for this situation" in pred.verdict_line
     page = render_html(pred.to_dict())

@@ -33,10 +33,12 @@ def test_approval_rests_on_its_trial(run, alts, markers, therapy, record) -> Non
 
 
 def test_kras_g12c_inhibitor_alone_is_not_enough(run) -> None:
-    """CodeBreaK 100: sotorasib alone, ORR 9.7% in colorectal cancer; the answer is the
-    panitumumab combination (CodeBreaK 300), which the strategies offer."""
+    """CodeBreaK 100: sotorasib alone, ORR 9.7% in colorectal cancer (level B reduced benefit, so
+    reduced sensitivity under the verdict rules); the answer is the panitumumab combination
+    (CodeBreaK 300), which the strategies offer."""
     pred = run(["KRAS G12C"], "COADREAD", "sotorasib")
-    assert pred.verdict == "resistant" and pred.basis == "clinical evidence"
+    assert pred.verdict in ("reduced_sensitivity", "resistant") and pred.basis == "clinical evidence"
+    assert "A-T-codebreak100-sotorasib-mono-crc" in {e.record_id for e in pred.evidence if e.counted}
     assert {"sotorasib", "panitumumab"} in [set(s.regimen) for s in pred.strategies]
 
 

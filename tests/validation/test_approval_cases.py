@@ -30,7 +30,10 @@ CHECKED_DRUGS = {
 }
 #: How each biomarker pattern used by a label is stated in a profile (alterations, markers).
 PROFILE_FOR_PATTERN = {
-    "KRAS wild-type": (["KRAS wild type"], []),
+    # anti-EGFR labels of 2004-2012 say "KRAS wild-type"; today's required test (issue 15, ESMO/NCCN,
+    # the panitumumab label) is KRAS and NRAS exons 2-4, and a KRAS-only result withholds the verdict
+    # by design, so the labelled population is posed as tested for all RAS exons 2-4
+    "KRAS wild-type": (["RAS wild type"], []),
     "NRAS wild-type": (["NRAS wild type"], []),
     "KRAS G12C": (["KRAS G12C"], []),
     "BRAF V600E": (["BRAF V600E"], []),

@@ -37,8 +37,9 @@ for that gene or for all genes (an exome/genome assay assesses mutations in all 
 panel or ``--tested`` its genes; a MAF or VCF only the genes it has rows for; a CNA matrix
 the genes it lists; ``KRAS wild-type`` assesses KRAS mutations; any feature assesses its own
 gene and scope; see "What was tested" in ``docs/profiles.md``). Exon- and codon-level
-assessments (``RAS wild-type`` = KRAS/NRAS exons 2-4) do not make a whole gene known here;
-:meth:`~herscape.profile.Profile.is_assessed` answers for them. Otherwise it is *unknown*. ``!unknown`` is unknown, so ``!(KRAS mutation)``
+assessments do not make a whole gene known, except where the evidence's own definition of a
+gene-level wild type is those exons (``data/wild_type_regions.yaml``: ``RAS wild-type`` = KRAS
+and NRAS exons 2-4 answers ``!(KRAS mutation) & !(NRAS mutation)``; KRAS exon 2 alone does not). Otherwise it is *unknown*. ``!unknown`` is unknown, so ``!(KRAS mutation)``
 holds only when KRAS was sequenced. A record matches when its pattern is true; a record whose
 pattern is unknown while at least one of its atoms is true is listed as *undetermined*, naming
 what was not assessed. For ``loss`` (several scopes) one assessed scope suffices for false.
@@ -63,8 +64,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+import yaml
 
 from herscape.errors import UsageError
 from herscape.knowledge._kb import KnowledgeBase
@@ -462,6 +467,22 @@ class _Compiled:
     static: dict[str, Any]
 
 
+
+@lru_cache(maxsize=1)
+def _wild_type_regions() -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """``data/wild_type_regions.yaml``: the exons a gene-level wild type in the evidence stands
+    for (KRAS and NRAS exons 2-4)."""
+    path = Path(__file__).resolve().parent / "data" / "wild_type_regions.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple((r["gene"], tuple(int(e) for e in r["exons"])) for r in rows)
+
+
+def _evidence_wide(assessed: frozenset[tuple[str, str]]) -> frozenset[tuple[str, str]]:
+    """Gene-level mutation assessments implied, for matching evidence, by the exons the
+    evidence's own wild-type definition covers (``RAS wild type`` answers ``!(KRAS mutation)``)."""
+    return frozenset(("mutation", gene) for gene, exons in _wild_type_regions()
+                     if all(("mutation", f"{gene} exon {e}") in assessed for e in exons))
+
 class Matcher:
     """Compiled knowledge, ready to match many profiles fast.
 
@@ -636,7 +657,8 @@ class Matcher:
         relevant = self._relevant
         base = self._assessed_base.get(profile.assessed)
         if base is None:
-            kept = frozenset(s for s in profile.assessed if s[1] == "*" or s in relevant)
+            assessed = profile.assessed | _evidence_wide(profile.assessed)
+            kept = frozenset(s for s in assessed if s[1] == "*" or s in relevant)
             wild = frozenset(s[0] for s in kept if s[1] == "*")
             base = self._assessed_base[profile.assessed] = (kept, wild, "mutation" in wild)
         kept, wild, mutations_wild = base

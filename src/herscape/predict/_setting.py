@@ -24,6 +24,8 @@ from herscape.profile import MarkerFeature, Profile
 __all__ = ["ProfileSetting", "profile_setting", "setting_match"]
 
 _PRETREATED = {"second", "second_or_later", "later"}
+#: settings that follow or surround a first treatment, not progression on it
+_AROUND_INDUCTION = {"maintenance", "adjuvant", "neoadjuvant", "perioperative"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,8 @@ class ProfileSetting:
     sidedness: str | None = None
     hormone_receptor: str | None = None
     prior: tuple[str, ...] = ()
+    #: names (lower case: id, name, synonyms) of the drugs the tumour progressed on
+    progressed_on: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         return {"line": self.line, "rechallenge": self.rechallenge, "sidedness": self.sidedness,
@@ -68,6 +72,7 @@ def profile_setting(profile: Profile, planned: Regimen, kb: KnowledgeBase) -> Pr
     if priors:
         line = "second" if len({p.therapy.lower() for p in priors}) == 1 else "later"
     rechallenge = None
+    progressed_on: set[str] = set()
     if priors:
         plan_fam = {drug_family(kb.drugs[d]) for d in planned.drugs if drug_family(kb.drugs[d])[1]}
         rechallenge = False
@@ -78,13 +83,17 @@ def profile_setting(profile: Profile, planned: Regimen, kb: KnowledgeBase) -> Pr
                 drugs = kb.regimen(p.therapy).drugs
             except Exception:
                 continue
+            for d in drugs:
+                drug = kb.drugs[d]
+                progressed_on.update(n.lower() for n in (d, drug.name, *drug.synonyms))
             if drugs & planned.drugs or plan_fam & {drug_family(kb.drugs[d]) for d in drugs}:
                 rechallenge = True
     side = _marker(profile, "sidedness")
     return ProfileSetting(line=line, rechallenge=rechallenge,
                           sidedness=side if side in ("left", "right") else None,
                           hormone_receptor=_hormone_receptor(profile),
-                          prior=tuple(str(p) for p in priors))
+                          prior=tuple(str(p) for p in priors),
+                          progressed_on=frozenset(progressed_on))
 
 
 _RECHALLENGE_ONLY = "benefit shown without prior progression on the class; this is a rechallenge"
@@ -94,6 +103,8 @@ def _line(setting, ps: ProfileSetting) -> tuple[bool, str | None]:
     line = str(setting.line.value) if setting.line is not None else None
     if line is None or ps.line is None:
         return True, None
+    if line in _AROUND_INDUCTION and ps.line in _PRETREATED:
+        return False, f"evidence from {line} therapy; the profile states progression on prior therapy"
     if line == "first" and ps.line != "first":
         return False, "evidence from first-line therapy; the profile states prior therapy"
     if line in _PRETREATED and ps.line == "first":
@@ -104,6 +115,13 @@ def _line(setting, ps: ProfileSetting) -> tuple[bool, str | None]:
 
 
 def _rechallenge(setting, effect: str, ps: ProfileSetting, generic: bool) -> tuple[bool, str | None]:
+    # a pretreated population that had already received a drug the tumour progressed on (HER2CLIMB:
+    # tucatinib with trastuzumab after trastuzumab) is the tested setting for continuing that class;
+    # maintenance after induction with the drug (ERMES) is not
+    line = setting.line.value if setting.line is not None else None
+    if (ps.rechallenge and line in _PRETREATED
+            and any(p.lower() in ps.progressed_on for p in setting.prior)):
+        return True, "after the class the tumour progressed on"
     if setting.rechallenge is not None and ps.rechallenge is not None:
         if setting.rechallenge != ps.rechallenge:
             return False, ("evidence from rechallenge; the plan is not a rechallenge"

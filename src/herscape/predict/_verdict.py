@@ -89,6 +89,8 @@ def _in_tumour_type(e: EvidenceItem) -> bool:
 
 #: Relevance tiers: drug-level evidence ranks above evidence for another drug of the class, which
 #: ranks above evidence stated for a class record.
+#: Highest confidence of a verdict that rests only on evidence for other drugs of the class.
+CLASS_ONLY = 0.6
 _TIER = {"exact regimen": 0, "same targeted drugs": 0, "same drug class": 1, "drug class record": 2}
 
 
@@ -171,7 +173,11 @@ def _contested(e: EvidenceItem, contrast: Sequence[EvidenceItem]) -> bool:
 def _with_baseline(baseline, tier, model_verdict) -> Verdict:
     """Rules 5-6: an indicated therapy (level-A population evidence) and what modifies it."""
     specific = [e for e in tier if _modifies(e)]
-    contrast = [e for e in specific if e.effect == "sensitivity"]
+    # the population evidence in this tumour type contests a modifier naming only markers that
+    # define that population (HER2 IHC 2+ is HER2-low for trastuzumab deruxtecan in breast cancer,
+    # whatever a pan-tumour cohort says of IHC 2+ against IHC 3+)
+    contrast = ([e for e in specific if e.effect == "sensitivity"]
+                + [b for b in baseline if _in_tumour_type(b) and b.matched_features])
     res = [e for e in specific if e.effect == "resistance" and not _contested(e, contrast)]
     red = [e for e in specific if _effect(e) == "reduced_benefit" and not _contested(e, contrast)]
     base_ids = {e.record_id for e in baseline}
@@ -288,6 +294,12 @@ def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
         v = _without_baseline(tier, model_verdict, unaddressed)
         level = _best([e for e in tier if e.record_id in v.counted])
     v = _finish(v, model_verdict, level)
+    deciding = [e for e in tier if e.record_id in v.counted]
+    if deciding and all(_TIER.get(e.relevance, 0) > 0 for e in deciding):
+        # benefit of one drug does not transfer whole to another of its class (afatinib failed in
+        # HER2-positive breast cancer where neratinib and pyrotinib succeeded): less sure, said so
+        v = replace(v, confidence=min(v.confidence, CLASS_ONLY),
+                    note=f"{v.note}; the evidence is for other drugs of the class, none for this one")
     inferred = [e for e in tier if e.inferred and e.record_id in v.counted]
     if inferred:  # an allele no record names: the region's effect, said so, less sure
         v = replace(v, confidence=max(0.05, v.confidence - REGION_INFERRED),
