@@ -89,3 +89,19 @@ def test_annotate_assay_makes_genes_assessed(capsys):
     assert rc == 0
     (sample,) = json.loads(capsys.readouterr().out)["samples"]
     assert sample["assessed"] == {"mutation": ["KRAS", "NRAS"]}
+
+
+def test_batch_assay_and_tested_columns(tmp_path, capsys):
+    queries = tmp_path / "q.tsv"
+    queries.write_text("id\ttumor_type\ttherapy\talterations\tmarkers\tassay\ttested\n"
+                       "a\tCOADREAD\tcetuximab\tTP53 R175H\t\t\t\n"
+                       "b\tCOADREAD\tcetuximab\tTP53 R175H\t\texome\t\n"
+                       "c\tCOADREAD\tcetuximab\tTP53 R175H\t\t\tKRAS,NRAS\n"
+                       "d\tCOADREAD\tcetuximab\tTP53 R175H\t\tpanel_that_is_not_there.txt\t\n")
+    rc = main(["predict", "--batch", str(queries), "-f", "jsonl"])
+    rows = {r["id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rc == 2  # row d: the assay is neither exome, genome nor a panel file
+    assert "assay" in rows["d"]["error"]["message"]
+    # what was sequenced changes what the answer rests on
+    assert (rows["a"]["verdict"], rows["a"]["basis"]) != (rows["b"]["verdict"], rows["b"]["basis"])
+    assert (rows["b"]["verdict"], rows["b"]["basis"]) == (rows["c"]["verdict"], rows["c"]["basis"])

@@ -35,3 +35,16 @@ def test_bnet_not_utf8(tmp_path):
     with pytest.raises(ModelError, match="not UTF-8") as info:
         read_bnet(path)
     assert info.value.line == 3
+
+
+@pytest.mark.parametrize("line", ["sample_count = 1e309;", "thread_count = 1e400;", "$k = 1e309;"])
+def test_cfg_numbers_must_be_finite(tmp_path, line):
+    from herscape.network._maboss import read_maboss
+
+    bnd = tmp_path / "m.bnd"
+    bnd.write_text("Node A {\n  logic = A;\n  rate_up = 1;\n  rate_down = 1;\n}\n")
+    cfg = tmp_path / "m.cfg"
+    cfg.write_text(line + "\n")
+    with pytest.raises(ModelError, match="not a finite number") as info:
+        read_maboss(bnd, cfg)
+    assert info.value.line == 1

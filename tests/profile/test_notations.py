@@ -87,6 +87,11 @@ def test_vaf_is_kept_as_a_field(text, af):
     assert (str(m), m.allele_fraction) == ("KRAS G12C", af)
 
 
+def test_vaf_alone_is_an_error():  # found by hypothesis: 'VAF 12%' once raised IndexError
+    with pytest.raises(ValueError, match="no alteration"):
+        parse_alteration("VAF 12%")
+
+
 def test_vaf_out_of_range_is_an_error():
     with pytest.raises(ValueError, match="outside 0-100%"):
         parse_alteration("KRAS G12C VAF 250%")

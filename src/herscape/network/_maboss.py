@@ -294,9 +294,12 @@ def _value(stream: TokenStream, state: _CfgState, *, primary: bool = False) -> f
             tok,
         )
     try:
-        return expr.evaluate(EvalContext(state={}, parameters=state.parameters))
+        value = expr.evaluate(EvalContext(state={}, parameters=state.parameters))
     except ModelError as exc:
         raise _err(f"{exc.message} (used before it is set)", stream.source, tok) from exc
+    if not math.isfinite(value):  # 1e309 reads as inf: no setting or parameter is infinite
+        raise _err(f"the value starting {tok.text!r} is not a finite number", stream.source, tok)
+    return value
 
 
 def _node_ref(stream: TokenStream, state: _CfgState) -> Token:

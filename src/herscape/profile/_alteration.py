@@ -503,6 +503,9 @@ def parse_alteration(text: str, *, gene: str | None = None,
             raise ValueError(_unknown_gene(gene))
         return _gene_part(symbol, s, vocab)
     s, af, cdna = _strip_fields(s) if " " in s else (s, None, None)
+    if not s:
+        msg = f"{text!r} gives an allele fraction or cDNA change but no alteration"
+        raise ValueError(msg)
     if "=" in s and not _SYNONYMOUS.search(s):
         name, _, value = s.partition("=")
         if not name.strip() or not value.strip():
