@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -38,11 +40,14 @@ from herscape.network._response import (
     model_response,
 )
 from herscape.predict._cite import citations, numbers_dict
+from herscape.predict._groups import listed, rank, situation
 from herscape.predict._regimens import drug_family, relevance
 from herscape.predict._strategies import (
     Candidate,
+    assertion_candidates,
+    class_switch_candidates,
     knowledge_candidates,
-    rank,
+    merge_candidates,
     screen_candidates,
     substitute_candidates,
 )
@@ -317,13 +322,73 @@ def _model_summary(engine: Engine, planned: Regimen, resp: Response, pert: Pertu
 def _simulate_candidates(engine: Engine, cands: list[Candidate], pert: Perturbation,
                          lineage: tuple[str, ...], *, samples: int, seed: int,
                          progress: Callable[[int, int], None] | None) -> None:
-    for i, c in enumerate(cands):
-        nodes = sorted({n for d in c.regimen.drugs for n in engine.drug_nodes(d)})
-        if nodes:
-            r = model_response(engine.erbb, pert, nodes, lineage=lineage, samples=samples, seed=seed)
-            c.si, c.si_se, c.model_verdict = r.sensitivity_index, r.si_se, r.verdict
-        if progress is not None:
-            progress(i + 1, len(cands))
+    """Simulate every candidate; candidates with the same action nodes share one simulation, and
+    distinct ones run side by side on the CPU's cores (the kernel releases the GIL; each result
+    depends only on its own seed, so the thread count never changes an answer)."""
+    by_nodes: dict[tuple[str, ...], list[Candidate]] = {}
+    for c in cands:
+        nodes = tuple(sorted({n for d in c.regimen.drugs for n in engine.drug_nodes(d)}))
+        by_nodes.setdefault(nodes, []).append(c)
+    jobs = [n for n in by_nodes if n]
+
+    def run(nodes: tuple[str, ...]) -> Response:
+        return model_response(engine.erbb, pert, list(nodes), lineage=lineage, samples=samples,
+                              seed=seed)
+
+    done = 0
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for nodes, r in zip(jobs, pool.map(run, jobs), strict=True):
+            for c in by_nodes[nodes]:
+                c.si, c.si_se, c.model_verdict = r.sensitivity_index, r.si_se, r.verdict
+            done += len(by_nodes[nodes])
+            if progress is not None:
+                progress(done, len(cands))
+    if progress is not None and done < len(cands):
+        progress(len(cands), len(cands))
+
+
+def _resistance(kb: KnowledgeBase, matches) -> list[tuple[str, str, str, bool]]:
+    """The profile's level-A/B resistance evidence: (therapy, record id, text, specific)."""
+    out = []
+    for m in matches:
+        if m.record_type != "assertion" or m.strength != "exact" or not m.matched_features:
+            continue
+        a = kb.assertions[m.record_id]
+        if (str(a.effect) == "resistance" and a.direction == "supports" and str(a.level) in "AB"
+                and str(a.claim) == "predictive"):
+            out.append((a.therapy, a.id, f"{a.biomarker} → resistance to {a.therapy} "
+                                         f"(level {a.level})", True))
+    return out
+
+
+def _strategies(engine: Engine, profile: Profile, matches, planned: Regimen,  # noqa: PLR0913 - one query's parts
+                mechanisms: Sequence[MechanismHit], resp: Response | None, pert: Perturbation,
+                lineage: tuple[str, ...], *, prior_drugs: frozenset[str], screen: str, seed: int,
+                progress: Callable[[int, int], None] | None):
+    """Candidates from the knowledge, switches and the screen; simulated, grouped, ranked."""
+    kb = engine.kb
+    acquired_features = frozenset(str(f) for f in profile.features) if prior_drugs else frozenset()
+    modelled = lambda d: bool(engine.drug_nodes(d))  # noqa: E731 - a one-line predicate
+    cands = knowledge_candidates(matches, planned, kb, lambda r: relevance(r, planned, kb),
+                                 acquired_features, mechanisms)
+    cands += assertion_candidates(matches, planned, kb, mechanisms)
+    cands += class_switch_candidates(planned, kb, mechanisms, modelled, engine.drug_nodes)
+    if screen != "none":
+        cands += substitute_candidates(planned, kb, modelled)
+        addons = engine.addons()
+        if resp is not None:  # an inhibitor of nodes already off under the plan cannot help
+            addons = [(d, n) for d, n in addons if _can_act(engine, n, resp.treated.nodes)]
+        cands += screen_candidates(planned, addons, pairs=screen == "full")
+    cands = [c for c in merge_candidates(cands) if listed(c, kb, lineage)]
+    _simulate_candidates(engine, cands, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
+                         progress=progress)
+    th = engine.erbb.curated.thresholds
+    sit = situation(profile, kb, lambda text: engine.evaluator.holds(parse_pattern(text), profile))
+    return rank(cands, kb, planned=planned, hits=mechanisms, sit=sit, lineage=lineage,
+                resistance=_resistance(kb, matches),
+                sensitive_at=th.sensitive if th else 0.7, resistant_at=th.resistant if th else 0.3,
+                plan_si=resp.sensitivity_index if resp else None, nodes=engine.drug_nodes)
 
 
 def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> str:
@@ -333,12 +398,17 @@ def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> s
         why = " Mechanism: " + "; ".join(f"{m.name} ({m.timing})" for m in mechanisms[:3]) + "."
     elif deciding:
         why = " Evidence: " + "; ".join(f"{e.biomarker} → {e.effect} (level {e.level})" for e in deciding[:2]) + "."
-    top = next((s for s in strategies if s.recommended), None)
     best = ""
-    if top is not None and verdict.verdict != "sensitive":
-        lvl = f"level {top.evidence_level}" if top.evidence_level else "model only"
-        si = f", SI {top.sensitivity_index:.2f}" if top.sensitivity_index is not None else ""
-        best = f" Best option: {' + '.join(top.regimen)} ({lvl}{si})."
+    if verdict.verdict != "sensitive":
+        for group, label in (("standard", "Best standard option"),
+                             ("mechanism", "Best mechanism-directed option")):
+            top = next((s for s in strategies if s.group == group and s.recommended), None)
+            if top is None:
+                continue
+            lvl = f"level {top.evidence_level}" if top.evidence_level else "model only"
+            si = f", SI {top.sensitivity_index:.2f}" if top.sensitivity_index is not None else ""
+            what = f" for {'; '.join(top.mechanism_names)}" if top.mechanism_names else ""
+            best += f" {label}: {' + '.join(top.regimen)}{what} ({lvl}{si})."
     return (f"{verdict.verdict.capitalize()} to {regimen_names} ({verdict.basis}, confidence "
             f"{verdict.confidence:.2f}): {verdict.note}.{why}{best}")
 
@@ -451,21 +521,9 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
         key=lambda e: (not e.counted, e.level, e.record_id),
     )
     mechanisms = _mechanisms(engine, profile, sm.matches, evidence, resp, planned, frozenset(prior_drugs))
-    acquired_features = frozenset(str(f) for f in profile.features) if prior_drugs else frozenset()
-    cands = knowledge_candidates(sm.matches, planned, kb,
-                                 lambda r: relevance(r, planned, kb), acquired_features)
-    if screen != "none":
-        modelled = lambda d: bool(engine.drug_nodes(d))  # noqa: E731 - a one-line predicate
-        cands += substitute_candidates(planned, kb, modelled)
-        addons = engine.addons()
-        if resp is not None:  # an inhibitor of nodes already off under the plan cannot help
-            addons = [(d, n) for d, n in addons if _can_act(engine, n, resp.treated.nodes)]
-        cands += screen_candidates(planned, addons, pairs=screen == "full")
-    _simulate_candidates(engine, cands, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
-                         progress=progress)
-    th = engine.erbb.curated.thresholds
-    strategies = rank(cands, kb, sensitive_at=th.sensitive if th else 0.7, planned=planned,
-                      plan_si=resp.sensitivity_index if resp else None)
+    strategies = _strategies(engine, profile, sm.matches, planned, mechanisms, resp, pert,
+                             lineage, prior_drugs=frozenset(prior_drugs), screen=screen,
+                             seed=seed, progress=progress)
     names = " + ".join(kb.drugs[d].name for d in sorted(planned.drugs))
     model_hash = hashlib.sha256(engine.erbb.path.read_bytes()).hexdigest()[:12]
     return Prediction(
