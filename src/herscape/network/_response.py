@@ -16,20 +16,27 @@ the calibrated thresholds in the model file.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import heapq
+import json
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from herscape._config import DEFAULT_SEED
+from herscape import __version__
+from herscape._config import DEFAULT_SEED, cache_dir
 from herscape.errors import SimulationError
 from herscape.network._curated import ErbbModel, Reference
 from herscape.network._model import And, Not, Or, Var, Xor
 from herscape.network._model import Mutation as _Mutation
 from herscape.network._model import RateScale as _RateScale
 from herscape.network._perturb import Perturbation
-from herscape.network._simulate import simulate
+from herscape.network._simulate import last_window
 
 __all__ = [
     "Readouts",
@@ -165,11 +172,11 @@ def readouts(
     model = _with_initial(model, initial)
     scales = [_RateScale(n, up=k) for n, k in (scale_up or {}).items()]
     scales += [_RateScale(n, down=k) for n, k in (scale_down or {}).items()]
-    result = simulate(model, scales=scales, sample_count=samples, seed=seed, threads=threads)
+    nodes, states = last_window(model, scales=scales, sample_count=samples, seed=seed,
+                                threads=threads)
     names = erbb.curated.readouts
-    nodes = {str(k): float(v) for k, v in result.last_node_probabilities.items()}
     g, var, _ = growth_of(
-        result.last_state_probabilities,
+        dict(states),
         (names["apoptosis"], names["immune_killing"]),
         names["proliferation"],
     )
@@ -184,8 +191,6 @@ def readouts(
 
 
 def _with_initial(model, initial):
-    import dataclasses
-
     return dataclasses.replace(model, initial=initial)
 
 
@@ -197,6 +202,48 @@ def _cached_readouts(
     erbb: ErbbModel, inputs: tuple, up: tuple, down: tuple, samples: int, seed: int
 ) -> Readouts:
     return readouts(erbb, dict(inputs), dict(up), dict(down), samples=samples, seed=seed)
+
+
+#: Reference readouts (the sensitive reference profiles, untreated and treated) depend only on
+#: the model, the engine and the sampling settings, never on the query: they are kept on disk
+#: between processes (``cache_dir()``), keyed by a hash of the model file and the engine's code.
+_REFERENCE_STORE: dict[str, dict[str, Any]] = {}
+_ENGINE_FILES = ("_kernel.py", "_simulate.py", "_compile.py", "_response.py", "_model.py")
+
+
+@lru_cache(maxsize=4)
+def _store_path(erbb: ErbbModel) -> Path:
+    h = hashlib.sha256(erbb.path.read_bytes())
+    here = Path(__file__).resolve().parent
+    for name in _ENGINE_FILES:
+        h.update((here / name).read_bytes())
+    h.update(__version__.encode())
+    return cache_dir() / f"erbb-references-{h.hexdigest()[:16]}.json"
+
+
+def _reference_readouts(erbb: ErbbModel, inputs: tuple, samples: int, seed: int) -> Readouts:
+    """:func:`_cached_readouts` for a reference profile, kept on disk between processes."""
+    path = _store_path(erbb)
+    store = _REFERENCE_STORE.get(str(path))
+    if store is None:
+        try:
+            store = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            store = {}  # no store yet, or an unreadable one: recompute and rewrite
+        _REFERENCE_STORE[str(path)] = store
+    key = json.dumps([list(map(list, inputs)), samples, seed])
+    hit = store.get(key)
+    if hit is not None:
+        return Readouts(**hit)
+    out = _cached_readouts(erbb, inputs, (), (), samples, seed)
+    store[key] = dataclasses.asdict(out)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(store, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)  # atomic: a reader sees the old store or the new one, never half
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only cache only costs the recomputation
+    return out
 
 
 def _key(d: dict[str, float]) -> tuple:
@@ -337,10 +384,10 @@ def model_response(
     ref = select_reference(erbb, drug_nodes, ctx_id)
     _, ref_ctx = _context(erbb, (ref.tumor_type,))
     ref_base = {**ref_ctx, **ref.inputs}
-    ref_u = _cached_readouts(erbb, _key(ref_base), (), (), samples, seed)
+    ref_u = _reference_readouts(erbb, _key(ref_base), samples, seed)
     ref_drugs = {n: 1.0 for n in drug_nodes
                  if n in ref.nodes or n in erbb.curated.backbone_nodes} if ref.nodes else drugs
-    ref_t = _cached_readouts(erbb, _key({**ref_base, **(ref_drugs or drugs)}), (), (), samples, seed)
+    ref_t = _reference_readouts(erbb, _key({**ref_base, **(ref_drugs or drugs)}), samples, seed)
     ref_drop = ref_u.growth - ref_t.growth
     drop = untreated.growth - treated.growth
     if ref_drop < MIN_REFERENCE_DROP:

@@ -40,7 +40,7 @@ from herscape.network._response import (
     model_response,
 )
 from herscape.predict._cite import citations, numbers_dict
-from herscape.predict._groups import listed, rank, situation
+from herscape.predict._groups import EXPLORATORY_GAIN, listed, rank, situation
 from herscape.predict._regimens import drug_family, relevance
 from herscape.predict._strategies import (
     Candidate,
@@ -62,6 +62,13 @@ SCREENS = ("none", "default", "full")
 #: Trajectories per simulation in the in-silico screen (standard error about 0.02).
 SCREEN_SAMPLES = 600
 _PROGRESSED = {"progressed"}
+#: First pass over model-only candidates: trajectories (index standard error about 0.1) ...
+PREPASS_SAMPLES = 150
+#: ... and how far below the listing threshold a candidate may fall and still be simulated in
+#: full (three standard errors of the first pass) ...
+PREPASS_MARGIN = 0.3
+#: ... keeping at most this many (the exploratory group shows five).
+PREPASS_KEEP = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -381,14 +388,31 @@ def _strategies(engine: Engine, profile: Profile, matches, planned: Regimen,  # 
             addons = [(d, n) for d, n in addons if _can_act(engine, n, resp.treated.nodes)]
         cands += screen_candidates(planned, addons, pairs=screen == "full")
     cands = [c for c in merge_candidates(cands) if listed(c, kb, lineage)]
-    _simulate_candidates(engine, cands, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
-                         progress=progress)
     th = engine.erbb.curated.thresholds
+    sensitive_at = th.sensitive if th else 0.7
+    plan_si = resp.sensitivity_index if resp else None
+    # Model-only add-ons and switches within the class are listed only when they reach the
+    # sensitive threshold and beat the plan: a short first pass finds the few that might.
+    screened = [c for c in cands if c.model_only and c.origin in ("screen", "substitute")]
+    full = [c for c in cands if not (c.model_only and c.origin in ("screen", "substitute"))]
+    if screened:
+        _simulate_candidates(engine, screened, pert, lineage, samples=PREPASS_SAMPLES, seed=seed,
+                             progress=None)
+        need = sensitive_at if plan_si is None or plan_si != plan_si \
+            else max(sensitive_at, plan_si + EXPLORATORY_GAIN)
+        hopeful = sorted((c for c in screened if c.si is not None and c.si == c.si
+                          and c.si >= need - PREPASS_MARGIN),
+                         key=lambda c: (-c.si, len(c.regimen), str(c.regimen)))[:PREPASS_KEEP]
+        for c in screened:
+            c.si = c.si_se = c.model_verdict = None
+        full += hopeful
+    _simulate_candidates(engine, full, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
+                         progress=progress)
     sit = situation(profile, kb, lambda text: engine.evaluator.holds(parse_pattern(text), profile))
     return rank(cands, kb, planned=planned, hits=mechanisms, sit=sit, lineage=lineage,
-                resistance=_resistance(kb, matches),
-                sensitive_at=th.sensitive if th else 0.7, resistant_at=th.resistant if th else 0.3,
-                plan_si=resp.sensitivity_index if resp else None, nodes=engine.drug_nodes)
+                resistance=_resistance(kb, matches), sensitive_at=sensitive_at,
+                resistant_at=th.resistant if th else 0.3, plan_si=plan_si,
+                nodes=engine.drug_nodes)
 
 
 def _summary(verdict, regimen_names: str, evidence, mechanisms, strategies) -> str:

@@ -224,7 +224,7 @@ def class_escapes() -> tuple[ClassEscape, ...]:
     text = resources.files("herscape.predict").joinpath("data/class_escape.yaml").read_text("utf-8")
     return tuple(ClassEscape(e["mechanism"], e["takes_away"], frozenset(e["defeats"]),
                              tuple(e["switch_to"]), tuple(e["sources"]))
-                 for e in yaml.safe_load(text))
+                 for e in yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 _TAKES_AWAY = {"epitope_loss": "loses the epitope", "masking": "masks the epitope",
