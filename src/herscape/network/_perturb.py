@@ -118,6 +118,7 @@ class DrugAction:
 #: libyaml when installed: the same values, several times faster than the pure-Python reader.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
 def _read(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER))
