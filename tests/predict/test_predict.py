@@ -28,7 +28,10 @@ CASES = [
     (["KRAS G12D"], [], "COADREAD", "cetuximab", "resistant", None),
     (["NRAS Q61K"], [], "COADREAD", "panitumumab", "resistant", None),
     (["ERBB2 amplification"], ["p95HER2=positive"], "BRCA", "trastuzumab", "resistant", None),
-    (["ERBB2 amplification", "HRAS G12V"], [], "BRCA", "lapatinib", "resistant", ("lapatinib", "U0126")),
+    # seed 003 overcame Ras-induced lapatinib resistance with U0126, a research compound: the
+    # recommendation is its class (issue 12: a board can act on it); U0126 stays listed
+    (["ERBB2 amplification", "HRAS G12V"], [], "BRCA", "lapatinib", "resistant",
+     ("lapatinib", "MEK inhibitor (class)")),
     (["ERBB2 amplification"], [], "BRCA", "trastuzumab", "sensitive", None),
 ]
 

@@ -209,6 +209,9 @@ def test_judge_never_recommends_discontinued_or_model_only() -> None:
     got, reason, _ = judge(_cand(1.5), None, statuses={}, contra=(), sensitive_at=0.9,
                            resistant_at=0.85)
     assert not got and "model only" in reason
+    got, reason, _ = judge(_cand(1.5, [rec]), rec, statuses={"U0126": "not_a_drug"}, contra=(),
+                           sensitive_at=0.9, resistant_at=0.85)
+    assert not got and "research compound" in reason
 
 
 # -- documented cases drawn from the knowledge's own mechanism-strategy records -------------------

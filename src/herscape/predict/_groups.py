@@ -20,7 +20,7 @@ Groups (docs/predict.md § Strategies), shown in this order:
 
 Recommended (:func:`judge`): evidence of benefit at level A-D that applies in this setting, or a
 level-E (inferential) record the model backs (index at or above the sensitive threshold); never a
-discontinued drug, never negative or mixed evidence, never model-only; a regimen the model puts at
+discontinued drug or a research compound, never negative or mixed evidence, never model-only; a regimen the model puts at
 or below the resistant threshold needs level-A/B evidence, and then the disagreement is shown.
 """
 
@@ -64,16 +64,20 @@ _STATUS_RANK = {"approved": 0, "investigational": 1, "not_a_drug": 2, "discontin
 
 # -- drug status ---------------------------------------------------------------------------------
 def drug_status(kb: KnowledgeBase, drug_id: str) -> str:
-    """``approved``, ``investigational``, ``discontinued`` (or ``not_a_drug`` for tool compounds).
+    """``approved``, ``investigational``, ``discontinued`` or ``not_a_drug`` (a research compound).
 
     Reads the knowledge's status records (``kb.drug_status(drug_id).state``) when the knowledge has
-    them, else the catalogue's ``approved`` flag (approved somewhere, or not).
+    them, else the catalogue: class ``tool_compound`` is not a drug, otherwise its ``approved``
+    flag (approved somewhere, or not).
     """
     getter = getattr(kb, "drug_status", None)
     status = getter(drug_id) if callable(getter) else None
     if status is not None:
         return str(status.state)
-    return "approved" if kb.drugs[drug_id].approved else "investigational"
+    drug = kb.drugs[drug_id]
+    if str(drug.drug_class) == "tool_compound":
+        return "not_a_drug"
+    return "approved" if drug.approved else "investigational"
 
 
 def approved_here(kb: KnowledgeBase, regimen: Regimen, lineage: Sequence[str]) -> bool:
@@ -230,6 +234,10 @@ def judge(c: Candidate, deciding: Record | None, *, statuses: dict[str, str],
     disc = sorted(d for d, s in statuses.items() if s == "discontinued")
     if disc:
         return False, f"discontinued: {', '.join(disc)}", None
+    tools = sorted(d for d, s in statuses.items() if s == "not_a_drug")
+    if tools:
+        return False, (f"research compound, not a drug: {', '.join(tools)} (evidence for its "
+                       "target, not a regimen to give)"), None
     if deciding is None:
         if contra:
             return False, "resistance evidence: " + "; ".join(contra), None
