@@ -58,23 +58,28 @@ MAX_EXPLORATORY = 5
 #: At most this many model-only switches across classes per mechanism.
 MAX_CLASS_SWITCHES = 3
 
+#: Catalogue records that name a backbone without naming a drug.
+_GENERIC_BACKBONES = frozenset({"chemotherapy", "taxane"})
 _FIT_RANK = {None: 0, "fits": 0, "not stated": 1, "other": 2, "omit": 3}
-_STATUS_RANK = {"approved": 0, "investigational": 1, "not_a_drug": 2, "discontinued": 3}
+_STATUS_RANK = {"approved": 0, "class": 0, "investigational": 1, "not_a_drug": 2, "discontinued": 3}
 
 
 # -- drug status ---------------------------------------------------------------------------------
 def drug_status(kb: KnowledgeBase, drug_id: str) -> str:
-    """``approved``, ``investigational``, ``discontinued`` or ``not_a_drug`` (a research compound).
+    """``approved``, ``investigational``, ``discontinued``, ``not_a_drug`` (a research compound)
+    or ``class`` (a class record or an unspecified chemotherapy: it stands for its members).
 
     Reads the knowledge's status records (``kb.drug_status(drug_id).state``) when the knowledge has
     them, else the catalogue: class ``tool_compound`` is not a drug, otherwise its ``approved``
     flag (approved somewhere, or not).
     """
+    drug = kb.drugs[drug_id]
+    if drug.is_class or drug_id in _GENERIC_BACKBONES:
+        return "class"  # stands for its members (any MEK inhibitor, any chemotherapy)
     getter = getattr(kb, "drug_status", None)
     status = getter(drug_id) if callable(getter) else None
     if status is not None:
         return str(status.state)
-    drug = kb.drugs[drug_id]
     if str(drug.drug_class) == "tool_compound":
         return "not_a_drug"
     return "approved" if drug.approved else "investigational"
@@ -442,14 +447,27 @@ def _one_per_mechanism_first(rows: list[_Row]) -> list[_Row]:
     return lead + [r for r in rows if r not in lead]
 
 
+def _rationale(c: Candidate, d: Record | None, via: Sequence[str], names: dict[str, str],
+               kb: KnowledgeBase) -> str:
+    """Why the regimen is listed, in one clause: the mechanism and node it answers, or the
+    biomarker its evidence was stated for, or what the model screen tried."""
+    if c.answers:
+        what = "; ".join(names.get(m, kb.mechanisms[m].name if m in kb.mechanisms else m)
+                         for m in c.answers)
+        head = f"answers {what}" + (f" through {', '.join(via)}" if via else "")
+        return head if d is not None else f"{head}: {c.rationale}"
+    if d is not None:
+        verb = "benefit" if d.outcome == "positive" else f"{d.outcome} evidence"
+        return f"{verb} with {d.biomarker}" if d.biomarker else verb
+    return c.rationale
+
+
 def _result(i: int, r: _Row, kb: KnowledgeBase, planned: Regimen, names: dict[str, str],
             nodes: Callable[[str], tuple[str, ...]]) -> StrategyResult:
     c, d = r.cand, r.deciding
     added = sorted(c.regimen.drugs - planned.drugs)
     via = c.via_nodes or tuple(dict.fromkeys(n for x in added for n in nodes(x)))
-    rationale = c.rationale
-    if c.answers and via and r.group == "mechanism":
-        rationale += f" (acts on {', '.join(via)})"
+    rationale = _rationale(c, d, via, names, kb)
     if d is not None and d.setting:
         rationale += f"; {d.setting}"
     if d is not None and d.comparator:

@@ -279,19 +279,16 @@ def status_note(strategy: Mapping[str, Any]) -> str:
     """Drugs of a strategy that are not approved: ``investigational: X; discontinued: Y``."""
     by: dict[str, list[str]] = {}
     for d in strategy.get("drug_status") or []:
-        if d["status"] != "approved":
+        if d["status"] not in ("approved", "class"):
             by.setdefault(d["status"].replace("_", " "), []).append(d["drug"])
     return "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(by.items()))
 
 
 def strategy_details(strategy: Mapping[str, Any]) -> list[str]:
-    """Lines under a strategy's rationale: which mechanism and node, the setting, the model's
-    disagreement, drug status and the other records behind the same regimen."""
+    """Lines under a strategy's rationale (which names the mechanism and node it answers): the
+    setting, the model's disagreement, drug status and every record behind the regimen."""
     s = strategy
     out = []
-    if s.get("mechanism_names"):
-        via = f" via {', '.join(s['via_nodes'])}" if s.get("via_nodes") else ""
-        out.append(f"answers: {'; '.join(s['mechanism_names'])}{via}")
     if s.get("setting_fit") in ("other", "not stated") and s.get("setting_note"):
         out.append(f"setting ({s['setting_fit']}): {s['setting_note']}")
     if s.get("model_disagrees"):
