@@ -23,6 +23,7 @@ import json
 import math
 import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,7 @@ from herscape.network._model import And, Not, Or, Var, Xor
 from herscape.network._model import Mutation as _Mutation
 from herscape.network._model import RateScale as _RateScale
 from herscape.network._perturb import Perturbation
-from herscape.network._simulate import last_window
+from herscape.network._simulate import BLOCK_SIZE, last_window
 
 __all__ = [
     "Readouts",
@@ -246,6 +247,20 @@ def _reference_readouts(erbb: ErbbModel, inputs: tuple, samples: int, seed: int)
     return out
 
 
+def _pair(erbb: ErbbModel, untreated: tuple, treated: tuple, up: tuple, down: tuple,
+          samples: int, seed: int) -> tuple[Readouts, Readouts]:
+    """Untreated and treated readouts. Runs of more than one block (2048 trajectories, then the
+    rest: uneven) go side by side so both cores stay busy; one-block runs (the strategy screen,
+    which runs candidates side by side itself) go one after the other."""
+    if samples <= BLOCK_SIZE:
+        return (_cached_readouts(erbb, untreated, up, down, samples, seed),
+                _cached_readouts(erbb, treated, up, down, samples, seed))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        a = pool.submit(_cached_readouts, erbb, untreated, up, down, samples, seed)
+        b = pool.submit(_cached_readouts, erbb, treated, up, down, samples, seed)
+        return a.result(), b.result()
+
+
 def _key(d: dict[str, float]) -> tuple:
     return tuple(sorted(d.items()))
 
@@ -373,14 +388,15 @@ def model_response(
     drugs = {n: 1.0 for n in drug_nodes}
     base = {**ctx_inputs, **perturbation.inputs}
     up, down = perturbation.scale_up, perturbation.scale_down
-    untreated = _cached_readouts(erbb, _key(base), _key(up), _key(down), samples, seed)
+    untreated, treated = _pair(erbb, _key(base), _key({**base, **drugs}), _key(up), _key(down),
+                               samples, seed)
     driver = erbb.curated.unmodelled_driver
     assumed = driver is not None and untreated.growth <= 0
     if assumed:
         # A tumour that is treated grows; what drives it here is outside the model.
         base[driver] = 1.0
-        untreated = _cached_readouts(erbb, _key(base), _key(up), _key(down), samples, seed)
-    treated = _cached_readouts(erbb, _key({**base, **drugs}), _key(up), _key(down), samples, seed)
+        untreated, treated = _pair(erbb, _key(base), _key({**base, **drugs}), _key(up),
+                                   _key(down), samples, seed)
     ref = select_reference(erbb, drug_nodes, ctx_id)
     _, ref_ctx = _context(erbb, (ref.tumor_type,))
     ref_base = {**ref_ctx, **ref.inputs}
