@@ -27,11 +27,18 @@ or below the resistant threshold needs level-A/B evidence, and then the disagree
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from herscape.knowledge import KnowledgeBase, Regimen
 from herscape.predict._regimens import ERBB_GENES, drug_family, erbb_drugs, relevance
-from herscape.predict._strategies import LEVEL_RANK, Candidate, Record
+from herscape.predict._strategies import (
+    LEVEL_RANK,
+    TAKES_AWAY,
+    Candidate,
+    ClassEscape,
+    Record,
+    class_escapes,
+)
 from herscape.predict._types import MechanismHit, StrategyResult
 
 __all__ = [
@@ -353,7 +360,30 @@ def rank(cands: Sequence[Candidate], kb: KnowledgeBase, *, planned: Regimen,  # 
         if group == "exploratory":
             members = members[:MAX_EXPLORATORY]
         ordered += members
-    return tuple(_result(i, r, kb, planned, names, nodes) for i, r in enumerate(ordered, start=1))
+    escapes = {e.mechanism: e for e in class_escapes()}
+    defeating = [(h, escapes[h.id]) for h in hits if h.id in escapes]
+    return tuple(replace(_result(i, r, kb, planned, names, nodes),
+                         cautions=_cautions(r.cand, kb, planned, defeating))
+                 for i, r in enumerate(ordered, start=1))
+
+
+def _cautions(c: Candidate, kb: KnowledgeBase, planned: Regimen,
+              defeating: Sequence[tuple[MechanismHit, ClassEscape]]) -> tuple[str, ...]:
+    """Drugs of the regimen that a matched mechanism defeats the way it defeats the plan (same
+    class, same ERBB target), when the regimen does not itself answer that mechanism."""
+    out = []
+    for hit, esc in defeating:
+        if hit.id in c.answers:
+            continue
+        plan_targets = {t for d in erbb_drugs(planned, kb) for t in kb.drugs[d].targets
+                        if str(kb.drugs[d].drug_class) in esc.defeats}
+        hit_drugs = [kb.drugs[d].name for d in sorted(erbb_drugs(c.regimen, kb))
+                     if str(kb.drugs[d].drug_class) in esc.defeats
+                     and plan_targets & set(kb.drugs[d].targets)]
+        if hit_drugs:
+            out.append(f"{hit.name} {TAKES_AWAY.get(esc.takes_away, esc.takes_away)} "
+                       f"{', '.join(hit_drugs)} needs, as for the plan")
+    return tuple(out)
 
 
 def listed(c: Candidate, kb: KnowledgeBase, lineage: Sequence[str]) -> bool:

@@ -26,6 +26,7 @@ from herscape.predict._types import MechanismHit
 __all__ = [
     "Candidate",
     "ClassEscape",
+    "TAKES_AWAY",
     "Record",
     "assertion_candidates",
     "class_escapes",
@@ -227,7 +228,8 @@ def class_escapes() -> tuple[ClassEscape, ...]:
                  for e in yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
-_TAKES_AWAY = {"epitope_loss": "loses the epitope", "masking": "masks the epitope",
+#: How each kind of class escape reads in a sentence ("p95HER2 removes the ectodomain ...").
+TAKES_AWAY = {"epitope_loss": "loses the epitope", "masking": "masks the epitope",
                "truncation": "removes the ectodomain", "kinase_domain": "changes the kinase domain"}
 
 
@@ -255,7 +257,7 @@ def class_switch_candidates(planned: Regimen, kb: KnowledgeBase, hits: Sequence[
                 out.append(Candidate(
                     regimen=regimen, origin="class_switch", kind="switch", answers=(hit.id,),
                     via_nodes=nodes(other.id),
-                    rationale=(f"{hit.name} {_TAKES_AWAY.get(esc.takes_away, esc.takes_away)} "
+                    rationale=(f"{hit.name} {TAKES_AWAY.get(esc.takes_away, esc.takes_away)} "
                                f"{drug.name} needs; {other.name} ({str(other.drug_class).replace('_', ' ')}) "
                                f"acts on {', '.join(sorted(targets & set(other.targets)))} another way"),
                 ))

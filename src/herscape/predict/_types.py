@@ -145,6 +145,9 @@ class StrategyResult:
     model_disagrees: str | None = None
     #: True when no recorded evidence stands behind it (the network model alone)
     model_only: bool = False
+    #: a matched mechanism takes away what one of its drugs needs (p95HER2 and trastuzumab
+    #: deruxtecan), said beside evidence that does not consider it
+    cautions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

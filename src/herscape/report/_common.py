@@ -291,6 +291,8 @@ def strategy_details(strategy: Mapping[str, Any]) -> list[str]:
     out = []
     if s.get("setting_fit") in ("other", "not stated") and s.get("setting_note"):
         out.append(f"setting ({s['setting_fit']}): {s['setting_note']}")
+    for caution in s.get("cautions") or []:
+        out.append(f"caution: {caution}")
     if s.get("model_disagrees"):
         out.append(f"model disagrees: {s['model_disagrees']}")
     status = status_note(s)
