@@ -173,14 +173,13 @@ def readouts(
     model = _with_initial(model, initial)
     scales = [_RateScale(n, up=k) for n, k in (scale_up or {}).items()]
     scales += [_RateScale(n, down=k) for n, k in (scale_down or {}).items()]
-    nodes, states = last_window(model, scales=scales, sample_count=samples, seed=seed,
-                                threads=threads)
     names = erbb.curated.readouts
-    g, var, _ = growth_of(
-        dict(states),
-        (names["apoptosis"], names["immune_killing"]),
-        names["proliferation"],
-    )
+    # a cell dies (apoptosis or immune killing) or, if not, proliferates (see growth_of)
+    nodes, (p_death, p_grow) = last_window(
+        model, scales=scales, sample_count=samples, seed=seed, threads=threads,
+        any_on=((names["apoptosis"], names["immune_killing"]), (names["proliferation"],)))
+    g = p_grow - p_death
+    var = max(p_grow + p_death - g * g, 0.0)  # per-cell value is +1, -1 or 0
     return Readouts(
         proliferation=nodes.get(names["proliferation"], 0.0),
         apoptosis=nodes.get(names["apoptosis"], 0.0),

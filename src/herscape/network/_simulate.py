@@ -393,19 +393,22 @@ def last_window(
     sample_count: int,
     seed: int,
     threads: int | None = None,
-) -> tuple[dict[str, float], list[tuple[str, float]]]:
-    """The last window of :func:`simulate` alone: node probabilities and joint observed states.
+    any_on: Sequence[Sequence[str]] = (),
+) -> tuple[dict[str, float], list[float]]:
+    """The last window of :func:`simulate` alone: node probabilities, and the probability of
+    each group of ``any_on`` nodes having at least one node ON (and of each earlier group off).
 
-    The same values, in the same order, as ``simulate(...).last_node_probabilities`` and
-    ``.last_state_probabilities`` (trajectory mode), without building the trajectory table, the
-    fixed points or pandas objects: a strategy screen runs dozens of short simulations, and that
+    The node probabilities are ``simulate(...).last_node_probabilities`` exactly; the group
+    probabilities are what summing ``last_state_probabilities`` over the matching states gives
+    (up to the order of the floating-point sum). It builds no trajectory table, fixed points,
+    state labels or pandas objects: a strategy screen runs dozens of short simulations, and that
     bookkeeping cost as much as the kernel.
 
     Returns
     -------
     tuple
-        ``{node: probability}`` for the observed nodes, and ``[(state label, probability)]`` most
-        probable first (ties by label).
+        ``{node: probability}`` for the observed nodes, and for each group of ``any_on`` the
+        probability that one of its observed nodes is ON while no node of an earlier group is.
     """
     s = model.settings
     n = _resolve(sample_count, s.sample_count, "sample_count", int)
@@ -430,13 +433,16 @@ def last_window(
     seg_times[seg_times[:, 1] >= t_max, 1] = max(hi, t_max)
     in_last = seg_times[:, 1] > lo
     dur = np.minimum(seg_times[in_last, 1], hi) - np.maximum(seg_times[in_last, 0], lo)
-    observed_set = set(cm.observed.tolist())
-    masked = [nm if i in observed_set else "" for i, nm in enumerate(names)]
-    uniq, inverse = _unique_rows(seg_states[in_last])
-    mass = np.round(np.bincount(inverse, weights=dur, minlength=uniq.shape[0]) / (tick * n), 12)
-    keep = mass > 0
-    labels = _labels(uniq[keep], masked)
-    values = mass[keep]
-    order = np.lexsort((np.asarray(labels, dtype=str), -values))
-    return nodes, [(labels[i], float(values[i])) for i in order.tolist()]
-
+    states = seg_states[in_last]
+    position = {nm: i for i, nm in enumerate(names)}
+    taken = np.zeros(states.shape[0], dtype=bool)
+    out = []
+    for group in any_on:
+        mask = np.zeros(cm.n_words, dtype=np.uint64)
+        for name in group:
+            i = position[name]
+            mask[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+        hit = ((states & (mask & cm.obs_mask)) != 0).any(axis=1) & ~taken
+        out.append(float(dur[hit].sum() / (tick * n)))
+        taken |= hit
+    return nodes, out
