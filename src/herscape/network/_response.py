@@ -22,6 +22,7 @@ import heapq
 import json
 import math
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -208,6 +209,7 @@ def _cached_readouts(
 #: the model, the engine and the sampling settings, never on the query: they are kept on disk
 #: between processes (``cache_dir()``), keyed by a hash of the model file and the engine's code.
 _REFERENCE_STORE: dict[str, dict[str, Any]] = {}
+_STORE_LOCK = threading.Lock()
 _ENGINE_FILES = ("_kernel.py", "_simulate.py", "_compile.py", "_response.py", "_model.py")
 
 
@@ -236,13 +238,14 @@ def _reference_readouts(erbb: ErbbModel, inputs: tuple, samples: int, seed: int)
     if hit is not None:
         return Readouts(**hit)
     out = _cached_readouts(erbb, inputs, (), (), samples, seed)
-    store[key] = dataclasses.asdict(out)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(store, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)  # atomic: a reader sees the old store or the new one, never half
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only cache only costs the recomputation
+    with _STORE_LOCK:  # candidates are simulated on several threads
+        store[key] = dataclasses.asdict(out)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_text(json.dumps(store, sort_keys=True), encoding="utf-8")
+            tmp.replace(path)  # atomic: a reader sees the old store or the new one, never half
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a read-only cache only costs the recomputation
     return out
 
 
