@@ -226,13 +226,14 @@ def _store_path(erbb: ErbbModel) -> Path:
 def _reference_readouts(erbb: ErbbModel, inputs: tuple, samples: int, seed: int) -> Readouts:
     """:func:`_cached_readouts` for a reference profile, kept on disk between processes."""
     path = _store_path(erbb)
-    store = _REFERENCE_STORE.get(str(path))
-    if store is None:
-        try:
-            store = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            store = {}  # no store yet, or an unreadable one: recompute and rewrite
-        _REFERENCE_STORE[str(path)] = store
+    with _STORE_LOCK:
+        store = _REFERENCE_STORE.get(str(path))
+        if store is None:
+            try:
+                store = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                store = {}  # no store yet, or an unreadable one: recompute and rewrite
+            _REFERENCE_STORE[str(path)] = store
     key = json.dumps([list(map(list, inputs)), samples, seed])
     hit = store.get(key)
     if hit is not None:
