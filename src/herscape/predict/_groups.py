@@ -484,7 +484,13 @@ def _rationale(c: Candidate, d: Record | None, via: Sequence[str], names: dict[s
     if c.answers:
         what = "; ".join(names.get(m, kb.mechanisms[m].name if m in kb.mechanisms else m)
                          for m in c.answers)
-        head = f"answers {what}" + (f" through {', '.join(via)}" if via else "")
+        if via:
+            head = f"answers {what} through {', '.join(via)}"
+        else:  # no drug of the regimen has an action in the model: name the mechanism's nodes
+            mech_nodes = sorted({n for m in c.answers if m in kb.mechanisms
+                                 for n in kb.mechanisms[m].model_nodes})
+            head = (f"answers {what} (acting outside the network model; the mechanism acts on "
+                    f"{', '.join(mech_nodes) or 'no modelled node'})")
         return head if d is not None else f"{head}: {c.rationale}"
     if d is not None:
         verb = "benefit" if d.outcome == "positive" else f"{d.outcome} evidence"

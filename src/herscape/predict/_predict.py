@@ -378,7 +378,7 @@ def _strategies(engine: Engine, profile: Profile, matches, planned: Regimen,  # 
     acquired_features = frozenset(str(f) for f in profile.features) if prior_drugs else frozenset()
     modelled = lambda d: bool(engine.drug_nodes(d))  # noqa: E731 - a one-line predicate
     cands = knowledge_candidates(matches, planned, kb, lambda r: relevance(r, planned, kb),
-                                 acquired_features, mechanisms)
+                                 acquired_features, mechanisms, lineage)
     cands += assertion_candidates(matches, planned, kb, mechanisms)
     cands += class_switch_candidates(planned, kb, mechanisms, modelled, engine.drug_nodes)
     if screen != "none":

@@ -106,21 +106,27 @@ def _add(out: dict[frozenset[str], Candidate], cand: Candidate) -> None:
 def knowledge_candidates(matches: Iterable, planned: Regimen, kb: KnowledgeBase,
                          relevant: Callable[[Regimen], str | None],
                          acquired_features: frozenset[str],
-                         hits: Sequence[MechanismHit] = ()) -> list[Candidate]:
+                         hits: Sequence[MechanismHit] = (),
+                         lineage: Sequence[str] = ()) -> list[Candidate]:
     """Strategy records matched to the profile whose failed therapy is the planned one, one
     candidate per regimen. A record answers a mechanism only when that mechanism is matched in
     this profile (``hits``): HSP90 inhibitors recorded against HSP90-driven HER2 stability do not
-    answer p95HER2 just because both tumours are ERBB2-amplified."""
+    answer p95HER2 just because both tumours are ERBB2-amplified. A record for a matched
+    mechanism is used even when the tumour shows the mechanism through another of its
+    biomarkers (dinaciclib, recorded for CDK12-high tumours, answers CDK12 amplification), for
+    the tumour types in ``lineage``."""
     hit_ids = {h.id for h in hits}
     out: dict[frozenset[str], Candidate] = {}
-    for m in matches:
-        if m.record_type != "strategy":
-            continue
-        s = kb.strategies[m.record_id]
+    matched = [(m, kb.strategies[m.record_id]) for m in matches if m.record_type == "strategy"]
+    seen = {s.id for _, s in matched}
+    through_mechanism = [
+        (_MechanismMatch(), s) for s in sorted(kb.strategies.values(), key=lambda s: s.id)
+        if s.mechanism in hit_ids and s.id not in seen and s.tumor_type in lineage]
+    for m, s in (*matched, *through_mechanism):
         if relevant(kb.regimen(s.fails)) is None:
             continue
         regimen = kb.regimen(s.regimen)
-        specific = bool(m.matched_features) and m.strength == "exact"
+        specific = (bool(m.matched_features) and m.strength == "exact") or getattr(m, "via_mechanism", False)
         answers = (s.mechanism,) if s.mechanism in hit_ids else ()
         mech = kb.mechanisms.get(s.mechanism) if s.mechanism else None
         why = f"answers {mech.name}" if mech and answers else f"for {s.biomarker}"
@@ -135,6 +141,15 @@ def knowledge_candidates(matches: Iterable, planned: Regimen, kb: KnowledgeBase,
         _add(out, Candidate(regimen=regimen, origin="knowledge", kind=str(s.kind),
                             rationale=why, records=[rec], answers=answers))
     return list(out.values())
+
+
+@dataclass(frozen=True)
+class _MechanismMatch:
+    """A strategy record reached through its matched mechanism rather than its own biomarker."""
+
+    matched_features: tuple[str, ...] = ()
+    strength: str = "mechanism"
+    via_mechanism: bool = True
 
 
 def assertion_candidates(matches: Iterable, planned: Regimen, kb: KnowledgeBase,
