@@ -15,6 +15,7 @@ by the engine's own reader, so what runs is exactly what ``herscape model conver
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import pickle
@@ -118,9 +119,10 @@ class ErbbModel:
     model: Model
     path: Path
 
-    @property
+    @functools.cached_property
     def inputs(self) -> frozenset[str]:
-        """Names of input nodes (drugs, ligands, alterations, context)."""
+        """Names of input nodes (drugs, ligands, alterations, context); read on every simulation,
+        so computed once."""
         return frozenset(n.name for n in self.curated.nodes if n.input)
 
     def node(self, name: str) -> CuratedNode:
