@@ -81,6 +81,7 @@ def main() -> None:
         ("fresh CLI process, default screen (median of 3)", _median(fresh), 1.5),
         ("full screen (one and two add-ons), one profile", full, 60.0),
     ]
+    batch_rows, batch_secs, batch_rss = _batch_run(engine_rows=20_000)
     cores = os.cpu_count() or 1
     print(f"load average {load:.1f} on {cores} cores when started (wall figures grow with other "
           "jobs; CPU seconds do not)")
@@ -89,6 +90,30 @@ def main() -> None:
         verdict = "" if target is None else ("meets" if secs <= target else "MISSES")
         tgt = "" if target is None else f"{target:.1f}"
         print(f"{name:58s} {secs:8.2f} {tgt:>8s}  {verdict:7s} {cpu_s:6.2f}")
+    print(f"predict --batch --screen none: {batch_rows} rows (20 distinct queries) in "
+          f"{batch_secs:.1f} s, peak memory {batch_rss / 1024:.0f} MB (flat: a fresh CLI alone "
+          "uses about 200 MB)")
+
+
+def _batch_run(engine_rows: int) -> tuple[int, float, int]:
+    """A batch of ``engine_rows`` rows cycling over 20 queries, written to a temporary file:
+    rows, wall seconds and the child's peak resident memory (KB)."""
+    import tempfile
+
+    alts = ["KRAS G12D", "BRAF V600E", "NRAS Q61K", "PIK3CA H1047R", "MET amplification",
+            "EGFR S492R", "ERBB2 amplification", "PTEN loss", "KRAS G13D", "KRAS wild-type"]
+    with tempfile.TemporaryDirectory() as tmp:
+        queries = Path(tmp) / "q.tsv"
+        with queries.open("w", encoding="utf-8") as fh:
+            fh.write("id\ttumor_type\ttherapy\talterations\tmarkers\n")
+            for i in range(engine_rows):
+                therapy = "cetuximab" if i % 20 < 10 else "panitumumab"
+                fh.write(f"r{i}\tCOADREAD\t{therapy}\t{alts[i % 10]}\t\n")
+        exe = Path(sys.executable).with_name("herscape")
+        cmd = [str(exe), "predict", "--batch", str(queries), "--screen", "none", "--format",
+               "jsonl", "--out", str(Path(tmp) / "out.jsonl")]
+        secs, _ = _timed(lambda: subprocess.run(cmd, check=True, capture_output=True))
+    return engine_rows, secs, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 if __name__ == "__main__":
