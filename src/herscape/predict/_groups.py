@@ -311,10 +311,15 @@ class _Row:
                     not self.here, status, si, len(c.regimen), str(c.regimen))
         if self.group == "mechanism":
             acquired = any(r.acquired_exact for r in c.records)
+            # rank by the evidence that speaks to this tumour's alteration when there is some
+            # (Sym004 for S492R: level D on the mutation, level B only for unselected patients)
+            specific = [r for r in c.records if r.specific and r.outcome == "positive"]
+            if specific:
+                level = min(LEVEL_RANK[r.level] for r in specific)
             # among model-only switches, approved drugs first (the model cannot tell them apart)
             return (not self.recommended, not positive, c.model_only, not acquired, level,
-                    (not self.here, status) if c.model_only else (0, 0), si, status,
-                    len(c.regimen), str(c.regimen))
+                    (not self.here, status, -c.mentions) if c.model_only else (0, 0, 0), si,
+                    status, len(c.regimen), str(c.regimen))
         return (si, len(c.regimen), str(c.regimen))
 
 
@@ -428,8 +433,8 @@ def _population(c: Candidate, deciding: Record | None, kb: KnowledgeBase, planne
     """Evidence from a population selected only by absences ("KRAS wild type") does not cover a
     tumour with level-A/B resistance to the plan's class, when the regimen keeps that class:
     erlotinib + cetuximab (KRAS wild-type mCRC) is not an option for BRAF V600E."""
-    if deciding is None or deciding.specific or not against_plan:
-        return None
+    if deciding is None or deciding.specific or not against_plan or c.answers:
+        return None  # a record for a mechanism this tumour shows was aimed at it (Sym004, S492R)
     if not _erbb_targets(kb, c.regimen) & _erbb_targets(kb, planned):
         return None
     return (f"the evidence is from an unselected population ({deciding.biomarker}); this tumour "

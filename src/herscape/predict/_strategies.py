@@ -77,6 +77,9 @@ class Candidate:
     si: float | None = None
     si_se: float | None = None
     model_verdict: str | None = None
+    #: how many knowledge records name its new drug (ranks model-only switches the model cannot
+    #: tell apart: lapatinib before dacomitinib for p95HER2)
+    mentions: int = 0
 
     @property
     def model_only(self) -> bool:
@@ -254,6 +257,7 @@ def class_switch_candidates(planned: Regimen, kb: KnowledgeBase, hits: Sequence[
     """Switches across classes when a matched mechanism defeats the planned drug's class: each
     defeated drug replaced by a drug of a class that keeps acting on the same ERBB target."""
     escapes = {e.mechanism: e for e in class_escapes()}
+    mentions = _mentions(kb)
     out: list[Candidate] = []
     for hit in hits:
         esc = escapes.get(hit.id)
@@ -265,17 +269,41 @@ def class_switch_candidates(planned: Regimen, kb: KnowledgeBase, hits: Sequence[
                 continue
             targets = set(drug.targets) & ERBB_GENES
             for other in sorted(kb.drugs.values(), key=lambda d: d.id):
+                # ERBB-family agents only: a multi-kinase inhibitor that also hits EGFR
+                # (vandetanib) is not a way around a lost epitope
                 if (str(other.drug_class) not in esc.switch_to or not targets & set(other.targets)
+                        or not set(other.targets) <= ERBB_GENES
                         or other.id in planned.drugs or not modelled(other.id) or not _usable(other)):
                     continue
                 regimen = Regimen((planned.drugs - {drug_id}) | {other.id})
                 out.append(Candidate(
                     regimen=regimen, origin="class_switch", kind="switch", answers=(hit.id,),
-                    via_nodes=nodes(other.id),
+                    via_nodes=nodes(other.id), mentions=mentions.get(other.id, 0),
                     rationale=(f"{hit.name} {TAKES_AWAY.get(esc.takes_away, esc.takes_away)} "
                                f"{drug.name} needs; {other.name} ({str(other.drug_class).replace('_', ' ')}) "
                                f"acts on {', '.join(sorted(targets & set(other.targets)))} another way"),
                 ))
+    return out
+
+
+#: Per knowledge base (by identity; the entry keeps it alive so the id stays unique).
+_MENTIONS: dict[int, tuple[KnowledgeBase, dict[str, int]]] = {}
+
+
+def _mentions(kb: KnowledgeBase) -> dict[str, int]:
+    """How many assertions and strategies name each drug."""
+    hit = _MENTIONS.get(id(kb))
+    if hit is not None:
+        return hit[1]
+    out: dict[str, int] = {}
+    for rec in (*kb.assertions.values(), *kb.strategies.values()):
+        for text in (getattr(rec, "therapy", None), getattr(rec, "regimen", None)):
+            if text:
+                for d in kb.regimen(text).drugs:
+                    out[d] = out.get(d, 0) + 1
+    if len(_MENTIONS) > 4:
+        _MENTIONS.clear()
+    _MENTIONS[id(kb)] = (kb, out)
     return out
 
 
