@@ -84,3 +84,33 @@ def test_report_formats(tmp_path: Path, fmt: str) -> None:
     assert rc == 0
     text = out.read_text()
     assert "resistant" in text.lower() and "p95" in text.lower()
+
+
+def test_batch_answers_identical_rows_once_and_streams(tmp_path: Path, monkeypatch) -> None:
+    """Issue 12: rows are answered as read, identical rows (all but the id) once."""
+    import herscape.predict._batch as batch
+
+    calls = []
+    real = batch.predict
+
+    def counting(profile, therapy, **kw):
+        calls.append((profile.sample_id, therapy))
+        return real(profile, therapy, **kw)
+
+    monkeypatch.setattr(batch, "predict", counting)
+    rows = "".join(f"r{i}\tCOADREAD\tcetuximab\tKRAS G12D\t\n" for i in range(2000))
+    queries = tmp_path / "q.tsv"
+    queries.write_text("id\ttumor_type\ttherapy\talterations\tmarkers\n" + rows
+                       + "other\tCOADREAD\tcetuximab\tBRAF V600E\t\n", encoding="utf-8")
+    answers = batch.predict_batch(queries, screen="none")
+    first, ok = next(answers)  # a generator: the first row is answered before the rest is read
+    assert ok and first["id"] == "r0" and len(calls) == 1
+    rest = list(answers)
+    assert len(rest) == 2000 and len(calls) == 2
+    assert rest[-2][0]["id"] == "r1999" and rest[-2][0]["query"]["sample_id"] == "r1999"
+    assert rest[-2][0]["strategies"] == first["strategies"]
+    out = tmp_path / "out.jsonl"
+    assert main(["predict", "--batch", str(queries), "--screen", "none", "--format", "jsonl",
+                 "--out", str(out)]) == 0
+    lines = out.read_text().splitlines()
+    assert len(lines) == 2001 and json.loads(lines[-1])["id"] == "other"

@@ -16,7 +16,8 @@ WT_CRC = ["KRAS wild-type", "NRAS wild-type", "BRAF wild-type"]
 
 
 def _top(pred) -> tuple[str, ...]:
-    return next(s.regimen for s in pred.strategies if s.recommended)
+    """The best recommended answer to the tumour's mechanism (issue 12: the mechanism group)."""
+    return next(s.regimen for s in pred.strategies if s.recommended and s.group == "mechanism")
 
 
 CASES = [
@@ -30,7 +31,10 @@ CASES = [
     # population evidence; the model reads reduced (SI ~0.6: full-length HER2 is still there), so
     # the mechanism does not remove trastuzumab's action outright (verdict rules 5-6)
     (["ERBB2 amplification"], ["p95HER2=positive"], "BRCA", "trastuzumab", "reduced_sensitivity", None),
-    (["ERBB2 amplification", "HRAS G12V"], [], "BRCA", "lapatinib", "resistant", ("lapatinib", "U0126")),
+    # seed 003 overcame Ras-induced lapatinib resistance with U0126, a research compound: the
+    # recommendation is its class (issue 12: a board can act on it); U0126 stays listed
+    (["ERBB2 amplification", "HRAS G12V"], [], "BRCA", "lapatinib", "resistant",
+     ("lapatinib", "MEK inhibitor (class)")),
     (["ERBB2 amplification"], [], "BRCA", "trastuzumab", "sensitive", None),
 ]
 
@@ -58,7 +62,7 @@ def test_braf_v600e_explained(run) -> None:
     assert pred.basis == "clinical evidence"
     assert any(m.id == "braf_v600e" for m in pred.mechanisms)
     assert pred.model.active_path[:2] == ("BRAF_V600E", "BRAF")
-    beacon = pred.strategies[0]
+    beacon = next(s for s in pred.strategies if s.group == "mechanism")
     assert beacon.evidence_level == "A" and beacon.numbers.get("orr") == 26
     assert any(c.url and "NEJMoa1908075" in c.url for c in beacon.sources)
     not_recommended = [s for s in pred.strategies if not s.recommended]
@@ -97,8 +101,11 @@ def test_negative_evidence_is_not_recommended(run) -> None:
     assert all(not s.recommended for s in negatives)
     ranks = [s.rank for s in pred.strategies]
     assert ranks == list(range(1, len(ranks) + 1))
-    first_not = min(s.rank for s in pred.strategies if not s.recommended)
-    assert all(s.recommended for s in pred.strategies if s.rank < first_not)
+    groups = [s.group for s in pred.strategies]
+    assert groups == sorted(groups, key=("standard", "mechanism", "exploratory").index)
+    standard = [s for s in pred.strategies if s.group == "standard"]
+    first_not = min((s.rank for s in standard if not s.recommended), default=10**6)
+    assert all(s.recommended for s in standard if s.rank < first_not)
 
 
 def test_deterministic(engine) -> None:

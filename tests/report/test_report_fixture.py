@@ -32,7 +32,7 @@ def test_fixture_names_model_nodes(pred):
 
 
 def test_fixture_is_the_braf_crc_case(pred):
-    top = pred["strategies"][0]
+    top = next(s for s in pred["strategies"] if s["group"] == "mechanism")
     assert pred["verdict"] == "resistant" and pred["basis"] == "clinical evidence"
     assert top["regimen"] == ["binimetinib", "cetuximab", "encorafenib"]
     assert top["evidence_level"] == "A" and top["recommended"]

@@ -82,8 +82,12 @@ def test_html_strategies_table_and_charts(pred):
     page = render_html(pred)
     strategies = page[page.index('<section id="strategies">'):]
     assert '<table class="strategies">' in strategies
+    # three groups, in order: standard (CAIRO2, failed), mechanism-directed, exploratory
+    groups = re.findall(r'<div class="strategy-group" id="group-(\w+)">', strategies)
+    assert groups == ["standard", "mechanism", "exploratory"]
     rows = re.findall(r'<tr class="(recommended|not-recommended)">', strategies)
-    assert rows == ["recommended"] * 4 + ["not-recommended"] * 2
+    assert rows == ["not-recommended"] + ["recommended"] * 3 + ["not-recommended"] * 2
+    assert "model only" in strategies[strategies.index('id="group-exploratory"'):]
     assert "binimetinib + cetuximab + encorafenib" in strategies
     assert 'href="https://doi.org/10.1056/NEJMoa1908075"' in strategies
     assert "n=665; ORR 26% vs 2%; OS 9.0 mo vs 5.4 mo; HR 0.52" in strategies
@@ -144,8 +148,16 @@ def test_html_and_pdf_are_byte_identical_across_processes():
 
 def test_html_lists_node_probabilities(pred):
     page = render_html(pred)
-    model = page[page.index('<section id="model">'):page.index('<section id="strategies">')]
+    model = page[page.index('<section id="model">'):page.index('<section id="references">')]
     assert "Node probabilities, untreated and treated" in model
     # the largest change (the antibody binding EGFR) comes first
     first = re.search(r'<table class="readouts nodes">.*?<tbody><tr><th>(\w+)</th>', model)
     assert first is not None and first.group(1) in {"Ab_EGFR", "IgG1_bound"}
+
+
+def test_strategy_groups_come_right_under_the_verdict(pred):
+    """Issue 12: the three groups are shown right under the verdict, before the evidence."""
+    page = render_html(pred)
+    order = [page.index(m) for m in ('id="verdict"', 'id="group-standard"', 'id="group-mechanism"',
+                                      'id="group-exploratory"', 'id="evidence"')]
+    assert order == sorted(order)

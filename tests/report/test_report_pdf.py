@@ -48,3 +48,25 @@ def test_pdf_text(pred, tmp_path):
     assert "Reason not recommended" in text
     # the network diagram page draws node names
     assert "ImmuneKill" in text and "CTX_drug" in text
+
+
+def _pdf_text(data: bytes) -> str:
+    """The drawn text of a PDF made by fpdf2 (its content streams, inflated)."""
+    import re
+    import zlib
+
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
+        except zlib.error:
+            continue  # an image or font stream
+    return "".join(out)
+
+
+def test_pdf_strategy_groups_come_right_under_the_verdict(pred):
+    """Issue 12: the three groups are drawn right under the verdict, before the evidence."""
+    text = _pdf_text(render_pdf(pred))
+    order = [text.index(m) for m in ("RESISTANT", "(Standard options)",
+                                     "(Mechanism-directed options)", "(Exploratory", "(Evidence)")]
+    assert order == sorted(order)

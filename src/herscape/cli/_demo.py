@@ -39,7 +39,9 @@ def demo(
         pred = predict(profile, row["therapy"], engine=engine)
         path = out / f"{row['id']}.html"
         path.write_text(render_html(pred.to_dict()), encoding="utf-8")
-        top = next((s for s in pred.strategies if s.recommended), None)
+        # the answer to the mechanism first, else the standard option (docs/predict.md)
+        top = next((s for g in ("mechanism", "standard") for s in pred.strategies
+                    if s.group == g and s.recommended), None)
         best = f"; best option: {' + '.join(top.regimen)}" if top and pred.verdict != "sensitive" else ""
         colour = _COLOUR[pred.verdict]
         out_console.print(

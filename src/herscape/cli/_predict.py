@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -42,15 +44,17 @@ def _write_bytes(data: bytes, out: Path) -> None:
 
 
 def _batch(batch: Path, fmt: _Format, out: Path | None, screen: str) -> None:
+    """Write one JSON line per query as it is answered: memory stays flat however many rows.
+    With ``--out`` the lines go to a temporary file renamed at the end (nothing half-written)."""
     if fmt not in (_Format.jsonl, _Format.json):
         raise UsageError("--batch writes --format jsonl (one JSON object per line)", field="--format",
                          value=str(fmt))
-    lines, bad = [], []
-    for obj, ok in predict_batch(batch, screen=screen):
-        lines.append(json.dumps(obj, ensure_ascii=False))
-        if not ok:
-            bad.append(f"line {obj['error']['line']} (id {obj['id']}): {obj['error']['message']}")
-    write_atomically("\n".join(lines) + "\n", out)
+    bad = []
+    with _line_sink(out) as write:
+        for obj, ok in predict_batch(batch, screen=screen):
+            write(json.dumps(obj, ensure_ascii=False) + "\n")
+            if not ok:
+                bad.append(f"line {obj['error']['line']} (id {obj['id']}): {obj['error']['message']}")
     if bad:
         for b in bad:
             err_console.print(f"[red]error:[/] {batch}: {b}", highlight=False)
@@ -75,6 +79,33 @@ def _print_notes(notes: tuple[str, ...], profiles: list) -> None:
         if not p.molecular_data:
             err_console.print(f"[yellow]warning:[/] no molecular data for sample {p.sample_id!r} "
                               "(named in a clinical file only)", highlight=False)
+
+
+@contextmanager
+def _line_sink(out: Path | None) -> Iterator[Callable[[str], None]]:
+    """A writer of lines to stdout (flushed each line) or to ``out`` via a temporary file that
+    replaces ``out`` only when every line is written."""
+    import os
+    import sys
+    import tempfile
+
+    if out is None:
+        def echo(line: str) -> None:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+
+        yield echo
+        return
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"folder {str(out.parent)!r} does not exist", field="--out", value=str(out))
+    fd, tmp = tempfile.mkstemp(dir=out.parent or Path("."), prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            yield fh.write
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 @app.command("predict")

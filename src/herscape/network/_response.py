@@ -16,20 +16,29 @@ the calibrated thresholds in the model file.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import heapq
+import json
 import math
+import os
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from herscape._config import DEFAULT_SEED
+from herscape import __version__
+from herscape._config import DEFAULT_SEED, cache_dir
 from herscape.errors import SimulationError
 from herscape.network._curated import ErbbModel, Reference
 from herscape.network._model import And, Not, Or, Var, Xor
 from herscape.network._model import Mutation as _Mutation
 from herscape.network._model import RateScale as _RateScale
 from herscape.network._perturb import Perturbation
-from herscape.network._simulate import simulate
+from herscape.network._simulate import BLOCK_SIZE, last_window
 
 __all__ = [
     "Readouts",
@@ -167,14 +176,13 @@ def readouts(
     model = _with_initial(model, initial)
     scales = [_RateScale(n, up=k) for n, k in (scale_up or {}).items()]
     scales += [_RateScale(n, down=k) for n, k in (scale_down or {}).items()]
-    result = simulate(model, scales=scales, sample_count=samples, seed=seed, threads=threads)
     names = erbb.curated.readouts
-    nodes = {str(k): float(v) for k, v in result.last_node_probabilities.items()}
-    g, var, _ = growth_of(
-        result.last_state_probabilities,
-        (names["apoptosis"], names["immune_killing"]),
-        names["proliferation"],
-    )
+    # a cell dies (apoptosis or immune killing) or, if not, proliferates (see growth_of)
+    nodes, (p_death, p_grow) = last_window(
+        model, scales=scales, sample_count=samples, seed=seed, threads=threads,
+        any_on=((names["apoptosis"], names["immune_killing"]), (names["proliferation"],)))
+    g = p_grow - p_death
+    var = max(p_grow + p_death - g * g, 0.0)  # per-cell value is +1, -1 or 0
     return Readouts(
         proliferation=nodes.get(names["proliferation"], 0.0),
         apoptosis=nodes.get(names["apoptosis"], 0.0),
@@ -186,8 +194,6 @@ def readouts(
 
 
 def _with_initial(model, initial):
-    import dataclasses
-
     return dataclasses.replace(model, initial=initial)
 
 
@@ -199,6 +205,65 @@ def _cached_readouts(
     erbb: ErbbModel, inputs: tuple, up: tuple, down: tuple, samples: int, seed: int
 ) -> Readouts:
     return readouts(erbb, dict(inputs), dict(up), dict(down), samples=samples, seed=seed)
+
+
+#: Reference readouts (the sensitive reference profiles, untreated and treated) depend only on
+#: the model, the engine and the sampling settings, never on the query: they are kept on disk
+#: between processes (``cache_dir()``), keyed by a hash of the model file and the engine's code.
+_REFERENCE_STORE: dict[str, dict[str, Any]] = {}
+_STORE_LOCK = threading.Lock()
+_ENGINE_FILES = ("_kernel.py", "_simulate.py", "_compile.py", "_response.py", "_model.py")
+
+
+@lru_cache(maxsize=4)
+def _store_path(erbb: ErbbModel) -> Path:
+    h = hashlib.sha256(erbb.path.read_bytes())
+    here = Path(__file__).resolve().parent
+    for name in _ENGINE_FILES:
+        h.update((here / name).read_bytes())
+    h.update(__version__.encode())
+    return cache_dir() / f"erbb-references-{h.hexdigest()[:16]}.json"
+
+
+def _reference_readouts(erbb: ErbbModel, inputs: tuple, samples: int, seed: int) -> Readouts:
+    """:func:`_cached_readouts` for a reference profile, kept on disk between processes."""
+    path = _store_path(erbb)
+    with _STORE_LOCK:
+        store = _REFERENCE_STORE.get(str(path))
+        if store is None:
+            try:
+                store = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                store = {}  # no store yet, or an unreadable one: recompute and rewrite
+            _REFERENCE_STORE[str(path)] = store
+    key = json.dumps([list(map(list, inputs)), samples, seed])
+    hit = store.get(key)
+    if hit is not None:
+        return Readouts(**hit)
+    out = _cached_readouts(erbb, inputs, (), (), samples, seed)
+    with _STORE_LOCK:  # candidates are simulated on several threads
+        store[key] = dataclasses.asdict(out)
+        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            tmp.write_text(json.dumps(store, sort_keys=True), encoding="utf-8")
+            tmp.replace(path)  # atomic: a reader sees the old store or the new one, never half
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a read-only cache only costs the recomputation
+    return out
+
+
+def _pair(erbb: ErbbModel, untreated: tuple, treated: tuple, up: tuple, down: tuple,
+          samples: int, seed: int) -> tuple[Readouts, Readouts]:
+    """Untreated and treated readouts. Runs of more than one block (2048 trajectories, then the
+    rest: uneven) go side by side so both cores stay busy; one-block runs (the strategy screen,
+    which runs candidates side by side itself) go one after the other."""
+    if samples <= BLOCK_SIZE:
+        return (_cached_readouts(erbb, untreated, up, down, samples, seed),
+                _cached_readouts(erbb, treated, up, down, samples, seed))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        a = pool.submit(_cached_readouts, erbb, untreated, up, down, samples, seed)
+        b = pool.submit(_cached_readouts, erbb, treated, up, down, samples, seed)
+        return a.result(), b.result()
 
 
 def _key(d: dict[str, float]) -> tuple:
@@ -328,21 +393,22 @@ def model_response(
     drugs = {n: 1.0 for n in drug_nodes}
     base = {**ctx_inputs, **perturbation.inputs}
     up, down = perturbation.scale_up, perturbation.scale_down
-    untreated = _cached_readouts(erbb, _key(base), _key(up), _key(down), samples, seed)
+    untreated, treated = _pair(erbb, _key(base), _key({**base, **drugs}), _key(up), _key(down),
+                               samples, seed)
     driver = erbb.curated.unmodelled_driver
     assumed = driver is not None and untreated.growth <= 0
     if assumed:
         # A tumour that is treated grows; what drives it here is outside the model.
         base[driver] = 1.0
-        untreated = _cached_readouts(erbb, _key(base), _key(up), _key(down), samples, seed)
-    treated = _cached_readouts(erbb, _key({**base, **drugs}), _key(up), _key(down), samples, seed)
+        untreated, treated = _pair(erbb, _key(base), _key({**base, **drugs}), _key(up),
+                                   _key(down), samples, seed)
     ref = select_reference(erbb, drug_nodes, ctx_id)
     _, ref_ctx = _context(erbb, (ref.tumor_type,))
     ref_base = {**ref_ctx, **ref.inputs}
-    ref_u = _cached_readouts(erbb, _key(ref_base), (), (), samples, seed)
+    ref_u = _reference_readouts(erbb, _key(ref_base), samples, seed)
     ref_drugs = {n: 1.0 for n in drug_nodes
                  if n in ref.nodes or n in erbb.curated.backbone_nodes} if ref.nodes else drugs
-    ref_t = _cached_readouts(erbb, _key({**ref_base, **(ref_drugs or drugs)}), (), (), samples, seed)
+    ref_t = _reference_readouts(erbb, _key({**ref_base, **(ref_drugs or drugs)}), samples, seed)
     ref_drop = ref_u.growth - ref_t.growth
     drop = untreated.growth - treated.growth
     if ref_drop < MIN_REFERENCE_DROP:

@@ -29,16 +29,18 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from herscape.errors import SimulationError
 from herscape.network._compile import CompiledModel, compile_model
 from herscape.network._model import Model, Mutation, RateScale, apply_mutations
 
-__all__ = ["BLOCK_SIZE", "SimulationResult", "simulate", "state_label"]
+__all__ = ["BLOCK_SIZE", "SimulationResult", "last_window", "simulate", "state_label"]
 
 BLOCK_SIZE = 2048
 """Trajectories per kernel call; fixed so results do not depend on the thread count."""
@@ -149,6 +151,8 @@ class SimulationResult:
         table = flat.reshape(n_windows, uniq.shape[0]) / (tick * int(self.settings["sample_count"]))
         table = np.round(table, 12)
         labels = _labels(uniq, self._masked_names())
+        import pandas as pd
+
         return pd.DataFrame(table, index=self.nodes_trajectory.index, columns=labels)
 
     def _masked_names(self) -> list[str]:
@@ -220,6 +224,8 @@ def _run_blocks(  # noqa: PLR0913 - the kernel settings, passed through
 
 
 def _fixed_point_frame(finals: np.ndarray, fixed: np.ndarray, names: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
     n = finals.shape[0]
     columns = ["probability", "state", *names]
     if not fixed.any():
@@ -237,6 +243,8 @@ def _fixed_point_frame(finals: np.ndarray, fixed: np.ndarray, names: Sequence[st
 
 def _state_series(words: np.ndarray, weights: np.ndarray, names: Sequence[str],
                   total: float) -> pd.Series:  # fmt: skip
+    import pandas as pd
+
     uniq, inverse = _unique_rows(words)
     mass = np.round(np.bincount(inverse, weights=weights, minlength=uniq.shape[0]) / total, 12)
     keep = mass > 0
@@ -304,6 +312,8 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
     >>> r.last_node_probabilities.round(2).to_dict()
     {'A': 1.0, 'B': 1.0}
     """
+    import pandas as pd  # only full results need it; the screen's last_window() does not
+
     s = model.settings
     n = _resolve(sample_count, s.sample_count, "sample_count", int)
     t_max = _resolve(max_time, s.max_time, "max_time", float)
@@ -374,3 +384,65 @@ def simulate(  # noqa: PLR0913 - the MaBoSS settings are all legitimately per-ca
         _seg_states=seg_states,
         _seg_times=seg_times,
     )
+
+
+def last_window(
+    model: Model,
+    *,
+    scales: Sequence[RateScale] = (),
+    sample_count: int,
+    seed: int,
+    threads: int | None = None,
+    any_on: Sequence[Sequence[str]] = (),
+) -> tuple[dict[str, float], list[float]]:
+    """The last window of :func:`simulate` alone: node probabilities, and the probability of
+    each group of ``any_on`` nodes having at least one node ON (and of each earlier group off).
+
+    The node probabilities are ``simulate(...).last_node_probabilities`` exactly; the group
+    probabilities are what summing ``last_state_probabilities`` over the matching states gives
+    (up to the order of the floating-point sum). It builds no trajectory table, fixed points,
+    state labels or pandas objects: a strategy screen runs dozens of short simulations, and that
+    bookkeeping cost as much as the kernel.
+
+    Returns
+    -------
+    tuple
+        ``{node: probability}`` for the observed nodes, and for each group of ``any_on`` the
+        probability that one of its observed nodes is ON while no node of an earlier group is.
+    """
+    s = model.settings
+    n = _resolve(sample_count, s.sample_count, "sample_count", int)
+    t_max = _resolve(None, s.max_time, "max_time", float)
+    tick = _resolve(None, s.time_tick, "time_tick", float)
+    n_threads = _resolve(threads, os.cpu_count() or 1, "threads", int)
+    if s.discrete_time:
+        msg = "discrete_time = 1 is not supported; the engine simulates continuous time"
+        raise SimulationError(msg, field="discrete_time", value=True)
+    cm = compile_model(apply_mutations(model, (), scales) if scales else model)
+    n_windows = max(1, math.floor(t_max / tick + 1e-9))
+    lo, hi = (n_windows - 1) * tick, n_windows * tick
+    partial, step, seg_states, seg_times, _, _ = _run_blocks(
+        cm, n, int(seed), t_max, tick, n_windows, False, lo, n_threads
+    )
+    names = cm.names
+    observed = [names[i] for i in cm.observed]
+    # as simulate(): the last column of the occupancy table, rounded and clipped the same way
+    last = (partial[:, -1] + np.cumsum(step, axis=1)[:, n_windows - 1]) / (tick * n)
+    last = np.clip(np.round(last, 12), 0.0, 1.0)
+    nodes = dict(zip(observed, last.tolist(), strict=True))
+    seg_times[seg_times[:, 1] >= t_max, 1] = max(hi, t_max)
+    in_last = seg_times[:, 1] > lo
+    dur = np.minimum(seg_times[in_last, 1], hi) - np.maximum(seg_times[in_last, 0], lo)
+    states = seg_states[in_last]
+    position = {nm: i for i, nm in enumerate(names)}
+    taken = np.zeros(states.shape[0], dtype=bool)
+    out = []
+    for group in any_on:
+        mask = np.zeros(cm.n_words, dtype=np.uint64)
+        for name in group:
+            i = position[name]
+            mask[i >> 6] |= np.uint64(1) << np.uint64(i & 63)
+        hit = ((states & (mask & cm.obs_mask)) != 0).any(axis=1) & ~taken
+        out.append(float(dur[hit].sum() / (tick * n)))
+        taken |= hit
+    return nodes, out

@@ -6,11 +6,13 @@ may be empty), and optionally ``prior_therapies`` (``;``-separated ``REGIMEN[:ou
 ``assay`` (``exome``, ``genome`` or a gene-panel file) and ``tested`` (genes sequenced,
 ``,``- or ``;``-separated): see "What was tested" in ``docs/profiles.md``.
 A row that cannot be answered gives an error object for that row; the others are answered.
+Rows are answered one at a time, as read, and identical rows (all but the id) are answered once.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from herscape.predict._predict import Engine, predict
 from herscape.predict._types import SCHEMA_VERSION
 from herscape.profile._read import profile_from_strings
 
-__all__ = ["REQUIRED_COLUMNS", "predict_batch"]
+__all__ = ["ANSWER_CACHE", "REQUIRED_COLUMNS", "predict_batch"]
 
 REQUIRED_COLUMNS = ("id", "tumor_type", "therapy", "alterations", "markers")
 
@@ -40,9 +42,31 @@ def _error(row_id: str, exc: Exception, line: int) -> dict[str, Any]:
                       "line": line}}
 
 
+#: Distinct queries whose answers are kept to answer identical rows again without predicting
+#: (bounded, so memory stays flat however long the file is).
+ANSWER_CACHE = 1024
+
+
+def _key(row: dict[str, str | None]) -> tuple:
+    """What makes two rows the same query (everything but the id)."""
+    return ((row.get("tumor_type") or "").strip(), (row.get("therapy") or "").strip(),
+            tuple(_split(row.get("alterations"))), tuple(_split(row.get("markers"))),
+            tuple(_split(row.get("prior_therapies"))), (row.get("assay") or "").strip(),
+            tuple(_split(row.get("tested"))))
+
+
+def _with_id(answer: dict[str, Any], row_id: str) -> dict[str, Any]:
+    """A cached answer for another row: the same prediction under this row's id."""
+    return {**answer, "id": row_id, "query": {**answer["query"], "sample_id": row_id}}
+
+
 def predict_batch(path: Path, *, engine: Engine | None = None, screen: str = "default",
                   seed: int = DEFAULT_SEED) -> Iterator[tuple[dict[str, Any], bool]]:
     """Answer each row of a queries TSV: yields (JSON object, ok?) per row, in file order.
+
+    Rows are read and answered one at a time (memory does not grow with the file); a row
+    identical to one of the last :data:`ANSWER_CACHE` distinct queries (all but its id) reuses
+    that answer.
 
     Raises
     ------
@@ -50,28 +74,52 @@ def predict_batch(path: Path, *, engine: Engine | None = None, screen: str = "de
         When the file cannot be read or lacks a required column (nothing is answered then).
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
         raise ProfileParseError(f"cannot read queries file: {exc}", source=str(path)) from exc
-    lines = text.splitlines()
-    if not lines:
+    with fh:
+        yield from _answer_rows(fh, path, engine or Engine.default(), screen, seed)
+
+
+def _answer_rows(fh, path: Path, engine: Engine, screen: str, seed: int
+                 ) -> Iterator[tuple[dict[str, Any], bool]]:
+    reader = csv.DictReader(fh, delimiter="\t")
+    try:
+        fields = reader.fieldnames
+    except UnicodeDecodeError as exc:
+        raise ProfileParseError(f"cannot read queries file: {exc}", source=str(path)) from exc
+    if not fields:
         raise ProfileParseError("queries file is empty (a header row is needed)", source=str(path), line=1)
-    reader = csv.DictReader(lines, delimiter="\t")
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in fields]
     if missing:
         msg = f"queries file lacks column(s) {', '.join(missing)}; header must have {', '.join(REQUIRED_COLUMNS)}"
         raise ProfileParseError(msg, source=str(path), line=1, field=missing[0])
-    engine = engine or Engine.default()
     seen: set[str] = set()
-    for n, row in enumerate(reader, start=2):
+    answers: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+    n = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            raise ProfileParseError(f"cannot read queries file: {exc}", source=str(path),
+                                    line=n + 1) from exc
+        n = reader.line_num
         row_id = (row.get("id") or "").strip() or f"line{n}"
         try:
             if None in row or any(row.get(c) is None for c in REQUIRED_COLUMNS):
-                msg = f"row has {len([v for v in row.values() if v is not None])} fields; expected {len(reader.fieldnames)}"
+                msg = f"row has {len([v for v in row.values() if v is not None])} fields; expected {len(fields)}"
                 raise ProfileParseError(msg, source=str(path), line=n)
             if row_id in seen:
                 raise ProfileParseError(f"duplicate id {row_id!r}", source=str(path), line=n, field="id")
             seen.add(row_id)
+            key = _key(row)
+            cached = answers.get(key)
+            if cached is not None:
+                answers.move_to_end(key)
+                yield _with_id(cached, row_id), True
+                continue
             profile = profile_from_strings(
                 _split(row["alterations"]), markers=_split(row["markers"]), sample_id=row_id,
                 tumor_type=(row["tumor_type"] or "").strip() or None,
@@ -83,4 +131,8 @@ def predict_batch(path: Path, *, engine: Engine | None = None, screen: str = "de
         except HerscapeError as exc:
             yield _error(row_id, exc, n), False
             continue
-        yield {"id": row_id, **pred.to_dict()}, True
+        answer = {"id": row_id, **pred.to_dict()}
+        answers[key] = answer
+        if len(answers) > ANSWER_CACHE:
+            answers.popitem(last=False)
+        yield answer, True

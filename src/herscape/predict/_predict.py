@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -20,7 +22,16 @@ from herscape.knowledge import KnowledgeBase, Regimen
 from herscape.knowledge._format import format_numbers
 from herscape.knowledge._holds import PatternEvaluator
 from herscape.knowledge._match import _MARKER_IMPLIES, Matcher
-from herscape.knowledge._pattern import Change, Class, Codon, Exon, Marker, atoms, parse_pattern
+from herscape.knowledge._pattern import (
+    All,
+    Change,
+    Class,
+    Codon,
+    Exon,
+    Marker,
+    atoms,
+    parse_pattern,
+)
 from herscape.knowledge._required import missing_tests, required_tests
 from herscape.knowledge._store import data_hash, kb_from_store
 from herscape.network._curated import ErbbModel, load_erbb_model
@@ -40,13 +51,16 @@ from herscape.network._response import (
 )
 from herscape.predict._action import removes_action
 from herscape.predict._cite import citations, numbers_dict
+from herscape.predict._groups import EXPLORATORY_GAIN, listed, rank, situation
 from herscape.predict._regimens import drug_family, relevance
 from herscape.predict._regions import INFERRED, region_of
 from herscape.predict._setting import ProfileSetting, profile_setting, setting_match
 from herscape.predict._strategies import (
     Candidate,
+    assertion_candidates,
+    class_switch_candidates,
     knowledge_candidates,
-    rank,
+    merge_candidates,
     screen_candidates,
     substitute_candidates,
 )
@@ -69,6 +83,14 @@ SCREEN_SAMPLES = 600
 _PROGRESSED = {"progressed"}
 #: Model readings in which growth stays (partly) on under the plan.
 _NO_FULL_RESPONSE = ("resistant", "reduced_sensitivity")
+
+#: First pass over model-only candidates: trajectories (index standard error about 0.1) ...
+PREPASS_SAMPLES = 150
+#: ... and how far below the listing threshold a candidate may fall and still be simulated in
+#: full (three standard errors of the first pass) ...
+PREPASS_MARGIN = 0.3
+#: ... keeping at most this many (the exploratory group shows five).
+PREPASS_KEEP = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -409,13 +431,104 @@ def _model_summary(engine: Engine, planned: Regimen, resp: Response, pert: Pertu
 def _simulate_candidates(engine: Engine, cands: list[Candidate], pert: Perturbation,
                          lineage: tuple[str, ...], *, samples: int, seed: int,
                          progress: Callable[[int, int], None] | None) -> None:
-    for i, c in enumerate(cands):
-        nodes = sorted({n for d in c.regimen.drugs for n in engine.drug_nodes(d)})
-        if nodes:
-            r = model_response(engine.erbb, pert, nodes, lineage=lineage, samples=samples, seed=seed)
-            c.si, c.si_se, c.model_verdict = r.sensitivity_index, r.si_se, r.verdict
-        if progress is not None:
-            progress(i + 1, len(cands))
+    """Simulate every candidate; candidates with the same action nodes share one simulation, and
+    distinct ones run side by side on the CPU's cores (the kernel releases the GIL; each result
+    depends only on its own seed, so the thread count never changes an answer)."""
+    by_nodes: dict[tuple[str, ...], list[Candidate]] = {}
+    for c in cands:
+        nodes = tuple(sorted({n for d in c.regimen.drugs for n in engine.drug_nodes(d)}))
+        by_nodes.setdefault(nodes, []).append(c)
+    jobs = [n for n in by_nodes if n]
+
+    def run(nodes: tuple[str, ...]) -> Response:
+        return model_response(engine.erbb, pert, list(nodes), lineage=lineage, samples=samples,
+                              seed=seed)
+
+    done = 0
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for nodes, r in zip(jobs, pool.map(run, jobs), strict=True):
+            for c in by_nodes[nodes]:
+                c.si, c.si_se, c.model_verdict = r.sensitivity_index, r.si_se, r.verdict
+            done += len(by_nodes[nodes])
+            if progress is not None:
+                progress(done, len(cands))
+    if progress is not None and done < len(cands):
+        progress(len(cands), len(cands))
+
+
+def _resistance(kb: KnowledgeBase, matches) -> list[tuple[str, str, str, bool]]:
+    """The profile's level-A/B resistance evidence: (therapy, record id, text, specific)."""
+    out = []
+    for m in matches:
+        if m.record_type != "assertion" or m.strength != "exact" or not m.matched_features:
+            continue
+        a = kb.assertions[m.record_id]
+        if (str(a.effect) == "resistance" and a.direction == "supports" and str(a.level) in "AB"
+                and str(a.claim) == "predictive"):
+            out.append((a.therapy, a.id, f"{a.biomarker} → resistance to {a.therapy} "
+                                         f"(level {a.level})", True))
+    return out
+
+
+def _contradicted(text: str, profile: Profile, evaluator: PatternEvaluator) -> bool:
+    """The pattern requires an allele or codon (``KRAS G12C``) of a gene the tumour was tested
+    for, and the tumour lacks it: a record stated for that allele does not apply."""
+    if not text:
+        return False
+    pattern = parse_pattern(text)
+    for part in pattern.operands if isinstance(pattern, All) else (pattern,):
+        if (isinstance(part, Change | Codon) and profile.is_assessed("mutation", part.gene)
+                and not evaluator.holds(part, profile)):
+            return True
+    return False
+
+
+def _strategies(engine: Engine, profile: Profile, matches, planned: Regimen,  # noqa: PLR0913 - one query's parts
+                mechanisms: Sequence[MechanismHit], resp: Response | None, pert: Perturbation,
+                lineage: tuple[str, ...], *, prior_drugs: frozenset[str], screen: str, seed: int,
+                progress: Callable[[int, int], None] | None):
+    """Candidates from the knowledge, switches and the screen; simulated, grouped, ranked."""
+    kb = engine.kb
+    acquired_features = frozenset(str(f) for f in profile.features) if prior_drugs else frozenset()
+    modelled = lambda d: bool(engine.drug_nodes(d))  # noqa: E731 - a one-line predicate
+    cands = knowledge_candidates(matches, planned, kb, lambda r: relevance(r, planned, kb),
+                                 acquired_features, mechanisms, lineage,
+                                 lambda text: _contradicted(text, profile, engine.evaluator))
+    cands += assertion_candidates(matches, planned, kb, mechanisms)
+    cands += class_switch_candidates(planned, kb, mechanisms, modelled, engine.drug_nodes)
+    if screen != "none":
+        cands += substitute_candidates(planned, kb, modelled)
+        addons = engine.addons()
+        if resp is not None:  # an inhibitor of nodes already off under the plan cannot help
+            addons = [(d, n) for d, n in addons if _can_act(engine, n, resp.treated.nodes)]
+        cands += screen_candidates(planned, addons, pairs=screen == "full")
+    cands = [c for c in merge_candidates(cands) if listed(c, kb, lineage)]
+    th = engine.erbb.curated.thresholds
+    sensitive_at = th.sensitive if th else 0.7
+    plan_si = resp.sensitivity_index if resp else None
+    # Model-only add-ons and switches within the class are listed only when they reach the
+    # sensitive threshold and beat the plan: a short first pass finds the few that might.
+    screened = [c for c in cands if c.model_only and c.origin in ("screen", "substitute")]
+    full = [c for c in cands if not (c.model_only and c.origin in ("screen", "substitute"))]
+    if screened:
+        _simulate_candidates(engine, screened, pert, lineage, samples=PREPASS_SAMPLES, seed=seed,
+                             progress=None)
+        need = sensitive_at if plan_si is None or plan_si != plan_si \
+            else max(sensitive_at, plan_si + EXPLORATORY_GAIN)
+        hopeful = sorted((c for c in screened if c.si is not None and c.si == c.si
+                          and c.si >= need - PREPASS_MARGIN),
+                         key=lambda c: (-c.si, len(c.regimen), str(c.regimen)))[:PREPASS_KEEP]
+        for c in screened:
+            c.si = c.si_se = c.model_verdict = None
+        full += hopeful
+    _simulate_candidates(engine, full, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
+                         progress=progress)
+    sit = situation(profile, kb, lambda text: engine.evaluator.holds(parse_pattern(text), profile))
+    return rank(cands, kb, planned=planned, hits=mechanisms, sit=sit, lineage=lineage,
+                resistance=_resistance(kb, matches), sensitive_at=sensitive_at,
+                resistant_at=th.resistant if th else 0.3, plan_si=plan_si,
+                nodes=engine.drug_nodes)
 
 
 def _verdict_line(v: Verdict, names: str, missing=()) -> str:
@@ -440,12 +553,17 @@ def _summary(verdict: Verdict, line: str, evidence, mechanisms, strategies) -> s
         why = " Mechanism: " + "; ".join(f"{m.name} ({m.timing})" for m in mechanisms[:3]) + "."
     elif deciding:
         why = " Evidence: " + "; ".join(f"{e.biomarker} → {e.effect} (level {e.level})" for e in deciding[:2]) + "."
-    top = next((s for s in strategies if s.recommended), None)
     best = ""
-    if top is not None and verdict.verdict not in ("sensitive", "uncertain"):
-        lvl = f"level {top.evidence_level}" if top.evidence_level else "model only"
-        si = f", SI {top.sensitivity_index:.2f}" if top.sensitivity_index is not None else ""
-        best = f" Best option: {' + '.join(top.regimen)} ({lvl}{si})."
+    if verdict.verdict != "sensitive":
+        for group, label in (("standard", "Best standard option"),
+                             ("mechanism", "Best mechanism-directed option")):
+            top = next((s for s in strategies if s.group == group and s.recommended), None)
+            if top is None:
+                continue
+            lvl = f"level {top.evidence_level}" if top.evidence_level else "model only"
+            si = f", SI {top.sensitivity_index:.2f}" if top.sensitivity_index is not None else ""
+            what = f" for {'; '.join(top.mechanism_names)}" if top.mechanism_names else ""
+            best += f" {label}: {' + '.join(top.regimen)}{what} ({lvl}{si})."
     model = f" Note: {verdict.model_note}." if verdict.model_note else ""
     return (f"{line} (confidence {verdict.confidence:.2f}): {verdict.note}.{why}{model}{best}")
 
@@ -614,21 +732,9 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
         key=lambda e: (not e.counted, e.level, e.record_id),
     )
     mechanisms = _mechanisms(engine, profile, sm.matches, evidence, resp, planned, frozenset(prior_drugs))
-    acquired_features = frozenset(str(f) for f in profile.features) if prior_drugs else frozenset()
-    cands = knowledge_candidates(sm.matches, planned, kb,
-                                 lambda r: relevance(r, planned, kb), acquired_features)
-    if screen != "none":
-        modelled = lambda d: bool(engine.drug_nodes(d))  # noqa: E731 - a one-line predicate
-        cands += substitute_candidates(planned, kb, modelled)
-        addons = engine.addons()
-        if resp is not None:  # an inhibitor of nodes already off under the plan cannot help
-            addons = [(d, n) for d, n in addons if _can_act(engine, n, resp.treated.nodes)]
-        cands += screen_candidates(planned, addons, pairs=screen == "full")
-    _simulate_candidates(engine, cands, pert, lineage, samples=SCREEN_SAMPLES, seed=seed,
-                         progress=progress)
-    th = engine.erbb.curated.thresholds
-    strategies = rank(cands, kb, sensitive_at=th.sensitive if th else 0.7, planned=planned,
-                      plan_si=resp.sensitivity_index if resp else None)
+    strategies = _strategies(engine, profile, sm.matches, planned, mechanisms, resp, pert,
+                             lineage, prior_drugs=frozenset(prior_drugs), screen=screen,
+                             seed=seed, progress=progress)
     names = " + ".join(kb.drugs[d].name for d in sorted(planned.drugs))
     line = _verdict_line(verdict, names, missing)
     model_hash = hashlib.sha256(engine.erbb.path.read_bytes()).hexdigest()[:12]

@@ -131,7 +131,7 @@ class StrategyResult:
     rank: int
     regimen: tuple[str, ...]
     recommended: bool
-    origin: str  # knowledge | substitute | screen
+    origin: str  # knowledge | substitute | class_switch | screen
     kind: str  # combination | switch | sequence | rechallenge | continue
     evidence_level: str | None
     outcome: str | None  # positive | negative | mixed | None (model only)
@@ -146,6 +146,25 @@ class StrategyResult:
     numbers_text: str = ""
     sources: tuple[Citation, ...] = ()
     reason_not_recommended: str | None = None
+    #: standard | mechanism | exploratory (docs/predict.md § Strategies)
+    group: str = "exploratory"
+    #: names of the matched mechanisms it answers (ids in ``answers``)
+    mechanism_names: tuple[str, ...] = ()
+    #: every record behind it: record id, level, outcome, setting, setting fit, numbers
+    evidence: tuple[dict[str, Any], ...] = ()
+    #: per drug: drug name and status (approved | investigational | discontinued)
+    drug_status: tuple[dict[str, str], ...] = ()
+    #: fits | not stated | other (the evidence's setting against the profile's)
+    setting_fit: str | None = None
+    #: the evidence's setting and why it does or does not fit
+    setting_note: str | None = None
+    #: where the network model disagrees with the evidence (shown, never hidden)
+    model_disagrees: str | None = None
+    #: True when no recorded evidence stands behind it (the network model alone)
+    model_only: bool = False
+    #: a matched mechanism takes away what one of its drugs needs (p95HER2 and trastuzumab
+    #: deruxtecan), said beside evidence that does not consider it
+    cautions: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -15,6 +15,7 @@ from typing import Any
 from herscape.errors import ReportError
 
 __all__ = [
+    "STRATEGY_GROUPS",
     "UNMODELLED_DRIVER_NOTE",
     "VERDICT_COLOURS",
     "banner_colours",
@@ -36,6 +37,9 @@ __all__ = [
     "readout_rows",
     "references",
     "regimen_name",
+    "status_note",
+    "strategy_details",
+    "strategy_groups",
 ]
 
 #: Said when the model assumed growth from drivers outside it (``model.unmodelled_driver``).
@@ -202,9 +206,10 @@ def citation_url(cite: Mapping[str, Any]) -> str | None:
 
 
 def references(pred: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every distinct citation of the evidence and strategies, in order of first mention."""
+    """Every distinct citation of the strategies and evidence, in order of first mention."""
     seen: dict[str, dict[str, Any]] = {}
-    records: Iterable[Mapping[str, Any]] = [*pred.get("evidence", []), *pred.get("strategies", [])]
+    # strategies come first in every report (right under the verdict), then the evidence
+    records: Iterable[Mapping[str, Any]] = [*pred.get("strategies", []), *pred.get("evidence", [])]
     for rec in records:
         for cite in rec.get("sources", []):
             seen.setdefault(str(cite["id"]), dict(cite))
@@ -297,3 +302,58 @@ def node_changes(model: Mapping[str, Any]) -> list[tuple[str, float | None, floa
     after = model.get("node_probabilities_treated") or {}
     rows = [(n, before.get(n), after.get(n)) for n in sorted(set(before) | set(after))]
     return sorted(rows, key=lambda r: (-abs((r[2] or 0.0) - (r[1] or 0.0)), r[0]))
+
+
+#: The strategy groups in the order they are shown: (group, heading, what it holds).
+STRATEGY_GROUPS = (
+    ("standard", "Standard options",
+     "Level-A/B evidence or an approval for this tumour type and biomarker state."),
+    ("mechanism", "Mechanism-directed options",
+     "Regimens that answer a resistance mechanism found in this tumour, through a node it acts "
+     "on: the best answer to each mechanism first, then by evidence level, simulated response "
+     "(SI) and simplicity."),
+    ("exploratory", "Exploratory (model only)",
+     "Candidates from the network model alone that beat the plan's index and reach the sensitive "
+     "threshold: for research, never recommended."),
+)
+
+
+def strategy_groups(pred: Mapping[str, Any]) -> list[tuple[str, str, str, list[Mapping[str, Any]]]]:
+    """The non-empty strategy groups of a prediction, in display order, each in rank order."""
+    out = []
+    for group, title, note in STRATEGY_GROUPS:
+        items = [s for s in pred.get("strategies", []) if s.get("group", "exploratory") == group]
+        if items:
+            out.append((group, title, note, sorted(items, key=lambda s: s["rank"])))
+    return out
+
+
+def status_note(strategy: Mapping[str, Any]) -> str:
+    """Drugs of a strategy that are not approved: ``investigational: X; discontinued: Y``."""
+    by: dict[str, list[str]] = {}
+    for d in strategy.get("drug_status") or []:
+        if d["status"] not in ("approved", "class"):
+            by.setdefault(d["status"].replace("_", " "), []).append(d["drug"])
+    return "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(by.items()))
+
+
+def strategy_details(strategy: Mapping[str, Any]) -> list[str]:
+    """Lines under a strategy's rationale (which names the mechanism and node it answers): the
+    setting, the model's disagreement, drug status and every record behind the regimen."""
+    s = strategy
+    out = []
+    if s.get("setting_fit") in ("other", "not stated") and s.get("setting_note"):
+        out.append(f"setting ({s['setting_fit']}): {s['setting_note']}")
+    for caution in s.get("cautions") or []:
+        out.append(f"caution: {caution}")
+    if s.get("model_disagrees"):
+        out.append(f"model disagrees: {s['model_disagrees']}")
+    status = status_note(s)
+    if status:
+        out.append(status)
+    evidence = s.get("evidence") or []
+    if len(evidence) > 1:  # one regimen, every record behind it
+        out.append("all evidence: " + "; ".join(
+            f"{e['record_id']} ({e['outcome']}, level {e['level']})" for e in evidence))
+    return out
+

@@ -35,6 +35,8 @@ from herscape.report._common import (
     release_text,
     setting_text,
     short_cite,
+    strategy_details,
+    strategy_groups,
     summary_rest,
     thresholds,
 )
@@ -290,38 +292,50 @@ def _model(pred: Mapping[str, Any]) -> str:
     return "".join(out)
 
 
+def _strategy_row(s: Mapping[str, Any], ref_no: Mapping[str, int]) -> str:
+    rec = s["recommended"]
+    if rec:
+        mark = '<span class="yes">✓</span>'
+    elif s.get("model_only"):
+        mark = '<span class="no">model only</span>'
+    else:
+        mark = '<span class="no">✗</span>'
+    si = s.get("sensitivity_index")
+    se = s.get("sensitivity_index_se")
+    si_text = "–" if si is None else f"{si:.2f}" + (f" ± {se:.2f}" if se else "")
+    nums = fmt_numbers(s)
+    nums_html = f'<div class="numbers">{_e(nums)}</div>' if nums else ""
+    details = "".join(f'<div class="small">{_e(d)}</div>' for d in strategy_details(s))
+    outcome = f", {s['outcome']} evidence" if s.get("outcome") else ""
+    return (
+        f'<tr class="{"recommended" if rec else "not-recommended"}">'
+        f"<td>{s['rank']}</td>"
+        f"<td><strong>{_e(regimen_name(s['regimen']))}</strong><div class=\"small\">"
+        f"{_e(s['kind'])} · {_e(s['origin'])}{_e(outcome)}</div></td>"
+        f"<td class=\"rec\">{mark}</td><td>{_level(s.get('evidence_level'))}</td>"
+        f"<td class=\"si\">{_e(si_text)}</td><td>{_e(s['rationale'])}{nums_html}{details}</td>"
+        f"<td class=\"cites\">{_cite_links(s['sources'], ref_no)}</td>"
+        f"<td>{_e(s.get('reason_not_recommended') or '')}</td></tr>"
+    )
+
+
 def _strategies(pred: Mapping[str, Any], ref_no: Mapping[str, int]) -> str:
+    """The three strategy groups (standard, mechanism-directed, exploratory), each its table."""
     out = ['<section id="strategies"><h2>Strategies</h2>']
-    if not pred["strategies"]:
+    groups = strategy_groups(pred)
+    if not groups:
         out.append("<p>No strategy found.</p></section>")
         return "".join(out)
-    out.append(
-        '<p class="small">Ranked by evidence level, then simulated response (SI), then '
-        "simplicity. Regimens with negative evidence are listed as not recommended.</p>"
-        '<table class="strategies"><thead><tr><th>#</th><th>Regimen</th><th>Recommended</th>'
-        "<th>Level</th><th>SI</th><th>Rationale and numbers</th><th>Sources</th>"
-        "<th>Reason not recommended</th></tr></thead><tbody>"
-    )
-    for s in pred["strategies"]:
-        rec = s["recommended"]
-        mark = '<span class="yes">✓</span>' if rec else '<span class="no">✗</span>'
-        si = s.get("sensitivity_index")
-        se = s.get("sensitivity_index_se")
-        si_text = "–" if si is None else f"{si:.2f}" + (f" ± {se:.2f}" if se else "")
-        nums = fmt_numbers(s)
-        nums_html = f'<div class="numbers">{_e(nums)}</div>' if nums else ""
-        outcome = f", {s['outcome']} evidence" if s.get("outcome") else ""
+    for group, title, note, items in groups:
         out.append(
-            f'<tr class="{"recommended" if rec else "not-recommended"}">'
-            f"<td>{s['rank']}</td>"
-            f"<td><strong>{_e(regimen_name(s['regimen']))}</strong><div class=\"small\">"
-            f"{_e(s['kind'])} · {_e(s['origin'])}{_e(outcome)}</div></td>"
-            f"<td class=\"rec\">{mark}</td><td>{_level(s.get('evidence_level'))}</td>"
-            f"<td class=\"si\">{_e(si_text)}</td><td>{_e(s['rationale'])}{nums_html}</td>"
-            f"<td class=\"cites\">{_cite_links(s['sources'], ref_no)}</td>"
-            f"<td>{_e(s.get('reason_not_recommended') or '')}</td></tr>"
+            f'<div class="strategy-group" id="group-{group}"><h3>{_e(title)}</h3>'
+            f'<p class="small">{_e(note)}</p>'
+            '<table class="strategies"><thead><tr><th>#</th><th>Regimen</th><th>Recommended</th>'
+            "<th>Level</th><th>SI</th><th>Rationale and numbers</th><th>Sources</th>"
+            "<th>Reason not recommended</th></tr></thead><tbody>"
         )
-    out.append("</tbody></table>")
+        out += [_strategy_row(s, ref_no) for s in items]
+        out.append("</tbody></table></div>")
     sens, res = thresholds()
     chart = si_chart_svg(pred, sensitive_at=sens, resistant_at=res)
     if chart:
@@ -364,9 +378,10 @@ def _footer(pred: Mapping[str, Any]) -> str:
 def render_html(pred: Mapping[str, Any]) -> str:
     """The prediction as one self-contained HTML page (inline CSS and SVG, no scripts).
 
-    Sections: query, verdict banner (with confidence, basis and summary), evidence, mechanisms
-    with network paths, the network diagram, model readouts, ranked strategies with a
-    sensitivity-index chart, numbered references, provenance.
+    Sections: query, verdict banner (with confidence, basis and summary), the strategies in their
+    three groups (standard, mechanism-directed, exploratory) with a sensitivity-index chart,
+    evidence, mechanisms with network paths, the network diagram, model readouts, numbered
+    references, provenance.
 
     Parameters
     ----------
@@ -389,8 +404,8 @@ def render_html(pred: Mapping[str, Any]) -> str:
     q = data["query"]
     title = f"herscape — {q['sample_id']}: {data['verdict']} to {regimen_name(q['regimen'])}"
     body = "".join([
-        _before(data), _header(data), _verdict(data), _evidence(data, ref_no), _mechanisms(data),
-        _network(data), _model(data), _strategies(data, ref_no), _references(refs),
+        _before(data), _header(data), _verdict(data), _strategies(data, ref_no), _evidence(data, ref_no),
+        _mechanisms(data), _network(data), _model(data), _references(refs),
         _footer(data),
     ])
     return (

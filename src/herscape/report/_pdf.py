@@ -7,9 +7,9 @@
 
 The PDF uses the standard Helvetica font, so text is transliterated to Latin-1 (``→`` prints
 as ``->``, ``γ`` as ``gamma``). Its creation date is fixed, so the same prediction gives the same
-bytes. Pages: query and verdict, evidence, mechanisms, model readouts with a bar chart,
-strategies with a sensitivity-index chart, references, and the network diagram on a landscape
-page.
+bytes. Pages: query and verdict, the strategies in their three groups with a sensitivity-index
+chart, evidence, mechanisms, model readouts with a bar chart, references, and the network diagram
+on a landscape page.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from herscape.report._common import (
     release_text,
     setting_text,
     short_cite,
+    strategy_details,
+    strategy_groups,
     thresholds,
 )
 from herscape.report._layout import ARC_ROOM, Diagram, edge_geometry, layout_diagram
@@ -349,28 +351,39 @@ def _si_chart(doc: _Doc, pred: Mapping[str, Any]) -> None:
 
 
 def _strategies(doc: _Doc, pred: Mapping[str, Any], ref_no: Mapping[str, int]) -> None:
+    """The three strategy groups (standard, mechanism-directed, exploratory), right under the
+    verdict, each its own table, then the sensitivity-index chart."""
     doc.heading("Strategies")
-    if not pred["strategies"]:
+    groups = strategy_groups(pred)
+    if not groups:
         doc.para("No strategy found.")
         return
-    rows = []
-    for s in pred["strategies"]:
-        rec = ("yes", None, "#1b7f3b") if s["recommended"] else ("no", None, "#b3261e")
-        level = s.get("evidence_level")
-        si, se = s.get("sensitivity_index"), s.get("sensitivity_index_se")
-        rationale = s["rationale"] + (f"\n{fmt_numbers(s)}" if fmt_numbers(s) else "")
-        if s["sources"]:
-            rationale += "\n" + _cites(s["sources"], ref_no)
-        first = next((c for c in s["sources"] if citation_url(c)), None)
-        rows.append([
-            str(s["rank"]), f"{regimen_name(s['regimen'])}\n({s['kind']}, {s['origin']})", rec,
-            (level or "model", None, _LEVEL_RGB.get(level or "E")),
-            "-" if si is None else f"{si:.2f}" + (f"\n+/-{se:.2f}" if se else ""),
-            (rationale, citation_url(first) if first else None),
-            s.get("reason_not_recommended") or "",
-        ])
-    doc.table(["#", "Regimen", "Rec.", "Lvl", "SI", "Rationale, numbers, sources",
-               "Reason not recommended"], rows, (6, 36, 9, 10, 11, 68, 42))
+    for _, title, note, items in groups:
+        doc.heading(title, size=10.5)
+        doc.para(note, size=7.5, colour=(90, 90, 90))
+        rows = []
+        for s in items:
+            if s["recommended"]:
+                rec = ("yes", None, "#1b7f3b")
+            else:
+                rec = ("model only" if s.get("model_only") else "no", None, "#b3261e")
+            level = s.get("evidence_level")
+            si, se = s.get("sensitivity_index"), s.get("sensitivity_index_se")
+            rationale = s["rationale"] + (f"\n{fmt_numbers(s)}" if fmt_numbers(s) else "")
+            for line in strategy_details(s):
+                rationale += f"\n{line}"
+            if s["sources"]:
+                rationale += "\n" + _cites(s["sources"], ref_no)
+            first = next((c for c in s["sources"] if citation_url(c)), None)
+            rows.append([
+                str(s["rank"]), f"{regimen_name(s['regimen'])}\n({s['kind']}, {s['origin']})", rec,
+                (level or "model", None, _LEVEL_RGB.get(level or "E")),
+                "-" if si is None else f"{si:.2f}" + (f"\n+/-{se:.2f}" if se else ""),
+                (rationale, citation_url(first) if first else None),
+                s.get("reason_not_recommended") or "",
+            ])
+        doc.table(["#", "Regimen", "Rec.", "Lvl", "SI", "Rationale, numbers, sources",
+                   "Reason not recommended"], rows, (6, 36, 12, 10, 11, 66, 41))
     _si_chart(doc, pred)
 
 
@@ -504,9 +517,9 @@ def _footer(doc: _Doc, pred: Mapping[str, Any]) -> None:
 def render_pdf(pred: Mapping[str, Any]) -> bytes:
     """The prediction as a PDF document.
 
-    The same content as :func:`render_html`: verdict banner, evidence, mechanisms, model
-    readouts with a bar chart, strategies with a sensitivity-index chart, references with links,
-    provenance, and the network diagram on a landscape page.
+    The same content as :func:`render_html`: verdict banner, the strategies in their three groups
+    with a sensitivity-index chart, evidence, mechanisms, model readouts with a bar chart,
+    references with links, provenance, and the network diagram on a landscape page.
 
     Parameters
     ----------
@@ -530,10 +543,10 @@ def render_pdf(pred: Mapping[str, Any]) -> bytes:
     ref_no = {str(c["id"]): i for i, c in enumerate(refs, 1)}
     doc = _Doc()
     _verdict(doc, data)
+    _strategies(doc, data, ref_no)
     _evidence(doc, data, ref_no)
     _mechanisms(doc, data)
     _model(doc, data)
-    _strategies(doc, data, ref_no)
     _references(doc, refs)
     _footer(doc, data)
     diagram = layout_diagram(data, load_erbb_model()) if data.get("model") else None

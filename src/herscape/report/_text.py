@@ -31,6 +31,8 @@ from herscape.report._common import (
     regimen_name,
     release_text,
     setting_text,
+    strategy_details,
+    strategy_groups,
     summary_rest,
 )
 
@@ -166,11 +168,8 @@ def _model(pred: Mapping[str, Any]) -> Group | Text:
     return Group(table, Text(caption))
 
 
-def _strategies(pred: Mapping[str, Any], width: int) -> Table | Text:
-    if not pred["strategies"]:
-        return Text("No strategy found.", style="dim")
-    narrow = width < NARROW
-    table = Table(title="Strategies", title_justify="left", expand=True, show_lines=True)
+def _strategy_table(title: str, note: str, items, narrow: bool) -> Table:
+    table = Table(title=f"{title} — {note}", title_justify="left", expand=True, show_lines=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Regimen", ratio=2, overflow="fold")
     table.add_column("Rec.", justify="center", no_wrap=True)
@@ -179,12 +178,17 @@ def _strategies(pred: Mapping[str, Any], width: int) -> Table | Text:
     table.add_column("Rationale" + (" · why not" if narrow else ""), ratio=3, overflow="fold")
     if not narrow:
         table.add_column("Not recommended because", ratio=2, overflow="fold")
-    for s in pred["strategies"]:
-        rec = Text("✓", style="bold green") if s["recommended"] else Text("✗", style="bold red")
+    for s in items:
+        if s["recommended"]:
+            rec = Text("✓", style="bold green")
+        else:
+            rec = Text("model" if s.get("model_only") else "✗", style="bold red")
         rationale = Text(s["rationale"])
         nums = fmt_numbers(s)
         if nums:
             rationale.append(f"\n{nums}", style="bold")
+        for line in strategy_details(s):
+            rationale.append(f"\n{line}", style="italic")
         if s["sources"]:
             rationale.append("\n" + ", ".join(c["id"] for c in s["sources"]), style="dim")
         reason = s.get("reason_not_recommended") or ""
@@ -202,11 +206,22 @@ def _strategies(pred: Mapping[str, Any], width: int) -> Table | Text:
     return table
 
 
+def _strategies(pred: Mapping[str, Any], width: int) -> Group | Text:
+    """The strategy groups, standard first, each its own table."""
+    groups = strategy_groups(pred)
+    if not groups:
+        return Text("No strategy found.", style="dim")
+    narrow = width < NARROW
+    return Group(*(_strategy_table(title, note, items, narrow)
+                   for _, title, note, items in groups))
+
+
 def render_text(pred: Mapping[str, Any], console: Console | None = None) -> None:
     """Print the prediction as a terminal report.
 
-    A verdict banner coloured by verdict (with confidence, basis and summary), then tables of
-    evidence, mechanisms with their network paths, model readouts and ranked strategies.
+    A verdict banner coloured by verdict (with confidence, basis and summary), then the strategies
+    in their three groups (standard, mechanism-directed, exploratory), then tables of evidence,
+    mechanisms with their network paths and model readouts.
 
     Parameters
     ----------
@@ -232,8 +247,8 @@ def render_text(pred: Mapping[str, Any], console: Console | None = None) -> None
     if data.get("unrecognized"):
         for u in data["unrecognized"]:
             console.print(f"[yellow]not understood:[/] {escape(u['input'])} — {escape(u['reason'])}")
-    for part in (_evidence(data, console.width), _mechanisms(data), _model(data),
-                 _strategies(data, console.width)):
+    for part in (_strategies(data, console.width), _evidence(data, console.width),
+                 _mechanisms(data), _model(data)):
         console.print(part)
     prov = data["provenance"]
     console.print(
