@@ -13,7 +13,7 @@ Time advances in steps of ``dt`` days. Within a step:
   stochastic part is exact at the step ends whatever ``dt`` (no tau-leaping error);
 - mutants are emitted as a Poisson number with mean ``mu[i, j] b_i \\int n_i dt`` (the expected
   divisions from the step's start), each born at a uniform time in the step and grown exactly
-  to its end.
+  to its end (beyond a few per step, together at mid-step).
 
 This is the hybrid scheme of Bozic et al. 2013 (eLife 2:e00747) and Reiter et al. 2013: exact
 stochastic dynamics while a clone is small, deterministic growth with Poisson-timed mutation
@@ -35,6 +35,10 @@ COND_BURDEN_BELOW = 2
 COND_BURDEN_ABOVE = 3
 COND_CTDNA_DETECTED = 4
 COND_CTDNA_CLEARED = 5
+
+#: Up to this many mutants per step get their own uniform birth time; more are founded at
+#: mid-step and grown in one exact jump (their ages are off by at most half a step).
+_EXACT_MUTANTS = 4
 
 # Per-patient event slots written by run_patient.
 EV_PFS = 0             # day of first progression (RECIST-like), nan if none
@@ -103,7 +107,7 @@ def _to_integer(v: float, rng) -> float:
 
 
 @njit(cache=True, nogil=True)
-def step_lesion(n, out, b, d, mu, msum, dt, threshold, rng):  # noqa: PLR0913 - numba kernel, arrays in
+def step_lesion(n, out, b, d, mu, msum, dt, threshold, rng):  # noqa: PLR0912, PLR0913 - numba kernel, arrays in
     """Advance one lesion by ``dt`` days: ``n`` (sizes now) -> ``out`` (sizes at ``t + dt``)."""
     k = n.shape[0]
     for i in range(k):
@@ -134,8 +138,12 @@ def step_lesion(n, out, b, d, mu, msum, dt, threshold, rng):  # noqa: PLR0913 - 
             if mean > 1e4:  # a flood of mutants: their expected total suffices
                 out[j] += mean * _x(lam_j - d[j], dt) / dt
                 continue
-            for _ in range(rng.poisson(mean)):
-                out[j] += grow_one(lam_j, d[j], dt * rng.random(), rng)
+            count = rng.poisson(mean)
+            if count <= _EXACT_MUTANTS:
+                for _ in range(count):
+                    out[j] += grow_one(lam_j, d[j], dt * rng.random(), rng)
+            else:  # many mutants in one step: founded together at mid-step, one exact jump
+                out[j] += _jump(count, lam_j, d[j], 0.5 * dt, rng)
 
 
 @njit(cache=True, nogil=True)
@@ -146,26 +154,29 @@ def preexisting(size, b_s, d_s, b_r, d_r, un, rng):
     founded at its divisions at rate ``un`` per division (Iwasa et al. 2006; Bozic et al. 2013).
     A lineage founded ``tau`` days before is alive with probability ``1 - alpha_r(tau)`` and then
     geometric in size. The number of live lineages is Poisson; their ages are drawn from the
-    density ``b_s un size e^{-r_s tau} (1 - alpha_r(tau))`` on a grid up to the clone's age.
+    density ``b_s un size e^{-r_s tau} (1 - alpha_r(tau))`` up to the clone's age (a grid
+    uniform in ``e^{-r_s tau}``, on which the density is smooth).
     """
     r_s = b_s - d_s
     if size < 1.0 or un <= 0.0 or r_s <= 0.0:
         return 0.0
-    age = math.log(size) / r_s
-    g = 257
+    # integrate over v = e^{-r_s tau} in (1/size, 1], where the density is b_s un size alive / r_s
+    g = 33
+    v_min = 1.0 / size
     taus = np.empty(g)
     cdf = np.empty(g)
     lam = b_r
     total = 0.0
     prev = 0.0
+    scale = b_s * un * size / r_s
     for i in range(g):
-        tau = age * i / (g - 1)
+        v = 1.0 - (1.0 - v_min) * i / (g - 1)
+        tau = -math.log(v) / r_s
         taus[i] = tau
         x = _x(lam - d_r, tau)
-        alive = 1.0 - d_r * x / (lam * x + 1.0)
-        dens = b_s * un * size * math.exp(-r_s * tau) * alive
+        dens = scale * (1.0 - d_r * x / (lam * x + 1.0))
         if i > 0:
-            total += 0.5 * (dens + prev) * (taus[i] - taus[i - 1])
+            total += 0.5 * (dens + prev) * (1.0 - v_min) / (g - 1)
         cdf[i] = total
         prev = dens
     if total <= 0.0:
@@ -435,8 +446,10 @@ def run_patient(n, birth, death, mu, threshold, dt, horizon,  # noqa: PLR0912, P
             advance = True
         if t - phase_start >= ph_dur[phase] - 1e-9:
             advance = True
-        if t >= next_rec - 1e-9 and rows < rec.shape[0]:
+        due = t >= next_rec - 1e-9
+        if due:
             next_rec += rec_every
+        if due and rows < rec.shape[0]:
             rec[rows, 0] = t
             rec[rows, 1] = phase
             for i in range(k):
@@ -476,10 +489,16 @@ def run_patient(n, birth, death, mu, threshold, dt, horizon,  # noqa: PLR0912, P
             continue
         if t >= horizon - 1e-9:
             break
+        # step to the next visit, record, phase end or horizon, at most dt (the jumps are exact
+        # whatever the step; the step only sets how often burden conditions are checked)
+        h = min(dt, next_img - t, next_dna - t, next_rec - t, horizon - t)
+        if ph_dur[phase] < np.inf:
+            h = min(h, phase_start + ph_dur[phase] - t)
+        h = max(h, 1e-6)
         for lesion in range(n_les):
-            step_lesion(n[lesion], nxt, b, d, mu, msum, dt, threshold, rng)
+            step_lesion(n[lesion], nxt, b, d, mu, msum, h, threshold, rng)
             n[lesion, :] = nxt
-        t += dt
+        t += h
     if off_open:
         reg = ph_reg[phase] if phase >= 0 else 0
         events[EV_OFF_T1] = t
@@ -488,3 +507,24 @@ def run_patient(n, birth, death, mu, threshold, dt, horizon,  # noqa: PLR0912, P
     events[EV_RECORDS] = rows
     events[EV_END] = t
     events[EV_PHASE] = phase
+
+
+@njit(cache=True, nogil=True)
+def initial_state(fractions, pre, mu, burden, lesions, b0, d0, rng):
+    """Cells per lesion and type at diagnosis: ``lesions`` equal lesions of ``burden`` cells in
+    all; clones of the profile by ``fractions``; each pre-existing type (``pre``) sampled from
+    every parent clone with :func:`preexisting` (untreated rates ``b0``, ``d0``)."""
+    k = fractions.shape[0]
+    n = np.zeros((lesions, k))
+    per = burden / lesions
+    for les in range(lesions):
+        for j in range(k):
+            if not pre[j]:
+                n[les, j] = fractions[j] * per
+        for j in range(k):
+            if not pre[j]:
+                continue
+            for i in range(k):
+                if mu[i, j] > 0.0 and n[les, i] >= 1.0:
+                    n[les, j] += preexisting(n[les, i], b0[i], d0[i], b0[j], d0[j], mu[i, j], rng)
+    return n
