@@ -163,7 +163,7 @@ def preexisting(size, b_s, d_s, b_r, d_r, un, rng):
     # integrate over v = e^{-r_s tau} in (1/size, 1], where the density is b_s un size alive / r_s
     g = 33
     v_min = 1.0 / size
-    taus = np.empty(g)
+    vs = np.empty(g)
     cdf = np.empty(g)
     lam = b_r
     total = 0.0
@@ -171,8 +171,8 @@ def preexisting(size, b_s, d_s, b_r, d_r, un, rng):
     scale = b_s * un * size / r_s
     for i in range(g):
         v = 1.0 - (1.0 - v_min) * i / (g - 1)
+        vs[i] = v
         tau = -math.log(v) / r_s
-        taus[i] = tau
         x = _x(lam - d_r, tau)
         dens = scale * (1.0 - d_r * x / (lam * x + 1.0))
         if i > 0:
@@ -187,11 +187,12 @@ def preexisting(size, b_s, d_s, b_r, d_r, un, rng):
         target = rng.random() * total
         j = np.searchsorted(cdf, target)
         if j <= 0:
-            tau = 0.0
-        else:
+            v = 1.0
+        else:  # linear in v, where the density is smooth (not in tau)
             lo = cdf[j - 1]
             w = (target - lo) / (cdf[j] - lo) if cdf[j] > lo else 0.0
-            tau = taus[j - 1] + w * (taus[j] - taus[j - 1])
+            v = vs[j - 1] + w * (vs[j] - vs[j - 1])
+        tau = -math.log(max(v, v_min)) / r_s
         x = _x(lam - d_r, tau)
         beta = lam * x / (lam * x + 1.0)
         cells += 1.0 if beta <= 0.0 else 1.0 + rng.negative_binomial(1, 1.0 - beta)

@@ -254,7 +254,9 @@ def _parse_yaml(text: str, source: str, check) -> Schedule:
         if "drugs" not in item:
             msg = f"phase {i + 1} has no 'drugs' (use 'off' for a drug holiday)"
             raise UsageError(msg, source=source, line=line, field="drugs")
-        drugs = _drugs(str(item["drugs"]), source, line, check)
+        raw = item["drugs"]
+        # YAML 1.1 reads a bare `off` (or `no`) as false: it means a drug holiday here
+        drugs = _drugs("off" if raw is False else str(raw), source, line, check)
         days = _length(str(item["for"]), source, line) if item.get("for") is not None else None
         until, thr = (_condition(str(item["until"]), source, line) if item.get("until")
                       is not None else (None, None))
