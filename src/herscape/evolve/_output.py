@@ -153,12 +153,13 @@ def to_text(doc: dict[str, Any]) -> str:
         lines.append(f"note: {n}")
     pat = doc.get("patient")
     if pat:
+        pfs = (f"{pat['pfs_months']} months" if pat["pfs_months"] is not None
+               else "not reached")
+        det = (f"at {pat['ctdna_detection_months']} months"
+               if pat["ctdna_detection_months"] is not None else "never")
         lines.append(f"patient: {pat['burden_cells']:.3g} cells in {pat['lesions']} lesions; "
-                     f"best response {pat['best_response']}; PFS "
-                     f"{pat['pfs_months'] if pat['pfs_months'] is not None else 'not reached'} "
-                     f"months; ctDNA resistance detected at "
-                     f"{pat['ctdna_detection_months'] if pat['ctdna_detection_months'] is not None else 'never'}"
-                     " months")
+                     f"best response {pat['best_response']}; PFS {pfs}; resistance detected in "
+                     f"ctDNA {det}")
     coh = doc.get("cohort")
     if coh:
         pfs = coh["median_pfs_months"]
