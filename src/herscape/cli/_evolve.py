@@ -38,6 +38,29 @@ def _allele_fractions(texts: list[str]) -> dict[str, float]:
     return out
 
 
+def _ctdna(lod: float | None, min_molecules: int | None, draw_ml: float | None):
+    from dataclasses import replace
+
+    from herscape.evolve._params import default_ctdna
+
+    params = default_ctdna()
+    if lod is not None:
+        if not 0.0 <= lod < 1.0:
+            raise UsageError(f"--ctdna-lod is a VAF in [0, 1); got {lod}", field="--ctdna-lod", value=lod)
+        params = replace(params, detection_limit_vaf=lod)
+    if min_molecules is not None:
+        if min_molecules < 1:
+            raise UsageError(f"--ctdna-min-molecules must be at least 1; got {min_molecules}",
+                             field="--ctdna-min-molecules", value=min_molecules)
+        params = replace(params, min_mutant_molecules=min_molecules)
+    if draw_ml is not None:
+        if not 0.0 < draw_ml <= params.plasma_ml:
+            raise UsageError(f"--draw-ml must be in (0, {params.plasma_ml:g}]; got {draw_ml}",
+                             field="--draw-ml", value=draw_ml)
+        params = replace(params, draw_ml=draw_ml)
+    return params
+
+
 @app.command("evolve")
 def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     inputs: Annotated[list[Path] | None, typer.Argument(help="profile files (MAF, VCF, CNA, JSON, study folder)")] = None,
@@ -52,6 +75,9 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     burden: Annotated[float | None, typer.Option("--burden", help="total tumour cells of the single patient")] = None,
     lesions: Annotated[int | None, typer.Option("--lesions", help="lesions of the single patient")] = None,
     months: Annotated[float, typer.Option("--months", help="follow-up (months)")] = 24.0,
+    ctdna_lod: Annotated[float | None, typer.Option("--ctdna-lod", help="assay detection limit (VAF, default 0.001)")] = None,
+    ctdna_min_molecules: Annotated[int | None, typer.Option("--ctdna-min-molecules", help="mutant fragments needed for a call (default 2)")] = None,
+    draw_ml: Annotated[float | None, typer.Option("--draw-ml", help="plasma per blood draw, mL (default 8.25)")] = None,
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 42,
     threads: Annotated[int, typer.Option("--threads", help="threads for cohorts (same result for any)")] = 1,
     fmt: Annotated[_Format, typer.Option("--format", help="text, json or tsv")] = _Format.text,
@@ -98,7 +124,8 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
         from herscape.evolve import with_allele_fractions
 
         profile = with_allele_fractions(profile, fractions)
-    plan = build_plan(profile, schedule=schedule, preset_id=preset, purity=purity)
+    ctdna = _ctdna(ctdna_lod, ctdna_min_molecules, draw_ml)
+    plan = build_plan(profile, schedule=schedule, preset_id=preset, purity=purity, ctdna=ctdna)
     horizon = months * 30.44
     patient = simulate_patient(plan, seed=seed, burden=burden, lesions=lesions, horizon=horizon)
     cohort = None

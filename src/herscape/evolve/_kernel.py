@@ -388,6 +388,7 @@ def run_patient(n, birth, death, mu, threshold, dt, horizon,  # noqa: PLR0912, P
     next_rec = 0.0
     rows = 0
     off_open = False
+    hops = 0
     treated_before = False
     if ph_reg.shape[0] > 0 and ph_reg[0] != 0:
         treated_before = True
@@ -466,7 +467,10 @@ def run_patient(n, birth, death, mu, threshold, dt, horizon,  # noqa: PLR0912, P
         if cells <= 0.0:
             events[EV_ERADICATED] = t
             break
+        if advance and hops > ph_reg.shape[0]:
+            advance = False  # every phase ends at once (a loop of met conditions): let time run
         if advance:
+            hops += 1
             if reg == 0 and off_open:
                 events[EV_OFF_T1] = t
                 events[EV_OFF_LOGODDS1] = _log_odds_resistant(ge, restype[ph_mark[phase]])
@@ -500,6 +504,7 @@ def run_patient(n, birth, death, mu, threshold, dt, horizon,  # noqa: PLR0912, P
             step_lesion(n[lesion], nxt, b, d, mu, msum, h, threshold, rng)
             n[lesion, :] = nxt
         t += h
+        hops = 0
     if off_open:
         reg = ph_reg[phase] if phase >= 0 else 0
         events[EV_OFF_T1] = t
