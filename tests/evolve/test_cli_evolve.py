@@ -65,3 +65,22 @@ def test_bad_options_exit_2(tmp_path, capsys):
                  "--schedule", "cetuximab", "--plot", str(tmp_path / "x.png"),
                  "--out", str(out)]) == 2
     assert not out.exists()
+
+
+def test_predict_evolve_adds_the_dynamics_to_html(tmp_path):
+    page = tmp_path / "report.html"
+    code = main(["predict", "--tumor-type", "COADREAD", "--therapy", "cetuximab",
+                 "--alteration", "KRAS wild-type", "--format", "html", "--evolve",
+                 "--schedule", "cetuximab until progression; off 4 months; cetuximab",
+                 "--screen", "none", "--out", str(page)])
+    assert code == 0
+    html = page.read_text()
+    assert '<section id="evolve">' in html and "Clone fractions" in html
+    assert html.index('<section id="evolve">') < html.index("</body>")
+
+
+def test_predict_evolve_needs_html(capsys):
+    code = main(["predict", "--tumor-type", "COADREAD", "--therapy", "cetuximab",
+                 "--alteration", "KRAS wild-type", "--evolve"])
+    assert code == 2
+    assert "--format html" in capsys.readouterr().err
