@@ -84,3 +84,13 @@ def test_predict_evolve_needs_html(capsys):
                  "--alteration", "KRAS wild-type", "--evolve"])
     assert code == 2
     assert "--format html" in capsys.readouterr().err
+
+
+def test_cohort_tsv_one_row_per_patient(capsys):
+    code = main(["evolve", "--tumor-type", "COADREAD", "--alteration", "KRAS wild-type",
+                 "--schedule", "cetuximab until progression", "--patients", "12",
+                 "--months", "6", "--format", "tsv", "--threads", "2"])
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("patient\tburden_cells\tlesions\tbest_response\tpfs_months")
+    assert len(lines) == 13

@@ -86,9 +86,13 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     sample: Annotated[str | None, typer.Option("--sample", help="the sample to use from a multi-sample file")] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="simulate despite inputs that are not understood")] = False,
 ) -> None:
-    """Clones, ctDNA and response over time under a schedule (Bozic 2013 hybrid branching process)."""
+    """Clones, ctDNA and response over time under a schedule (Bozic 2013 hybrid branching process).
+
+    One patient (the preset's typical patient, or --burden/--lesions) gives its time course
+    (TSV: one row a week); --patients N > 1 adds a virtual cohort (TSV: one row per patient).
+    """
     from herscape.evolve import build_plan, run_to_dict, simulate_cohort, simulate_patient
-    from herscape.evolve._output import to_text, to_tsv
+    from herscape.evolve._output import cohort_tsv, to_text, to_tsv
     from herscape.evolve._plot import patient_svg
     from herscape.profile import read_profiles
 
@@ -138,7 +142,8 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
                                      progress=lambda done, total: bar.update(task, completed=done))
     doc = run_to_dict(plan, seed=seed, patient=patient, cohort=cohort)
     text = (json.dumps(doc, indent=1, ensure_ascii=False) + "\n" if fmt is _Format.json
-            else to_tsv(doc) if fmt is _Format.tsv else to_text(doc))
+            else (cohort_tsv(cohort) if cohort is not None else to_tsv(doc))
+            if fmt is _Format.tsv else to_text(doc))
     svg = patient_svg(doc) if plot is not None else None
     write_atomically(text, out)
     if svg is not None:

@@ -17,7 +17,7 @@ from herscape import __version__
 from herscape.evolve._plan import EvolvePlan
 from herscape.evolve._simulate import CohortResult, PatientResult
 
-__all__ = ["SCHEMA_VERSION", "evolve_schema", "run_to_dict", "to_text", "to_tsv"]
+__all__ = ["SCHEMA_VERSION", "cohort_tsv", "evolve_schema", "run_to_dict", "to_text", "to_tsv"]
 
 #: Version of the evolve JSON contract (bumped on incompatible change).
 SCHEMA_VERSION = "1.0"
@@ -112,6 +112,26 @@ def run_to_dict(plan: EvolvePlan, *, seed: int, patient: PatientResult | None = 
                          "best_response_counts": {k: int((cohort.best_response == k).sum())
                                                   for k in ("CR", "PR", "SD", "PD", "none")}}
     return out
+
+
+def cohort_tsv(cohort: CohortResult) -> str:
+    """One row per virtual patient (times in months; empty where the event did not happen)."""
+    head = ["patient", "burden_cells", "lesions", "best_response", "pfs_months", "progressed",
+            "ctdna_detection_months", "ctdna_lead_months", "withdrawal_half_life_months",
+            "eradicated"]
+    rows = ["\t".join(head)]
+
+    def m(v) -> str:
+        v = _num(v)
+        return "" if v is None else f"{v / 30.44:.4g}"
+
+    for i in range(len(cohort.burden)):
+        rows.append("\t".join([
+            str(i + 1), f"{cohort.burden[i]:.4g}", str(int(cohort.lesions[i])),
+            str(cohort.best_response[i]), m(cohort.pfs_days[i]), str(bool(cohort.progressed[i])),
+            m(cohort.ctdna_detection_day[i]), m(cohort.detection_to_progression_days[i]),
+            m(cohort.withdrawal_half_life_days[i]), str(bool(cohort.eradicated[i]))]))
+    return "\n".join(rows) + "\n"
 
 
 def to_tsv(doc: dict[str, Any]) -> str:
