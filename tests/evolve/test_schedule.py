@@ -42,6 +42,7 @@ def test_phases_read_as_meant():
     ("cetuximab; repeat", 1, "repeat", "phases that end"),
     ("cetuximab until burden below half", 1, "until", "percentage"),
     ("", None, "schedule", "no phases"),
+    ("cetuximab\npanitumumab", 1, "phase", "never ends"),
 ])
 def test_errors_name_line_and_field(text, line, field, match):
     kb = load_kb()

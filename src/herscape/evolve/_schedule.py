@@ -178,6 +178,11 @@ def _finish(phases: list[Phase], repeat_from: int | None, source: str, text: str
     if not phases:
         msg = "the schedule has no phases"
         raise UsageError(msg, source=source, field="schedule", value=text)
+    for i, ph in enumerate(phases[:-1]):
+        if ph.days is None and ph.until is None:
+            msg = (f"phase {i + 1} ({ph}) never ends, so the phases after it never run: give it "
+                   "'for N months' or 'until CONDITION'")
+            raise UsageError(msg, source=source, line=ph.line, field="phase", value=str(ph))
     if repeat_from is not None:
         loop = phases[repeat_from:]
         if all(p.days is None and p.until is None for p in loop):
