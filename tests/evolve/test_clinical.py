@@ -106,3 +106,15 @@ def test_resistant_founder_progresses():
     res = simulate_patient(plan, seed=2, horizon=365)
     assert res.best_response in ("SD", "PD")
     assert res.pfs_days is not None
+
+
+@pytest.mark.parametrize(("b", "d", "un", "size"), [(0.14, 0.13, 2.5e-5, 2e4), (1.0, 0.5, 1e-5, 1e5)])
+def test_preexisting_sampler_matches_closed_form(b, d, un, size):
+    """The sampler that seeds virtual patients' resistant clones (Iwasa 2006 / Bozic 2013)."""
+    from herscape.evolve import _kernel, preexistence_probability
+
+    rng = np.random.default_rng(8)
+    runs = 20000
+    cells = np.array([_kernel.preexisting(size, b, d, b, d, un, rng) for _ in range(runs)])
+    expected = preexistence_probability(size, b=b, d=d, un=un)
+    assert abs((cells > 0).mean() - expected) <= 2 * math.sqrt(expected * (1 - expected) / runs)
