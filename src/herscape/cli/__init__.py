@@ -33,6 +33,7 @@ from herscape.cli import _model  # noqa: E402, F401
 from herscape.cli import _simulate  # noqa: E402, F401
 from herscape.cli import _predict  # noqa: E402, F401
 from herscape.cli import _demo  # noqa: E402, F401
+from herscape.cli import _evolve  # noqa: E402, F401
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -126,12 +126,17 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     oncotree_file: Annotated[Path | None, typer.Option("--oncotree", help="OncoTree to use (API JSON or TSV; default: the shipped release)")] = None,
     screen: Annotated[str, typer.Option("--screen", help=f"strategy screen: {', '.join(SCREENS)}")] = "default",
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="predict despite inputs that are not understood")] = False,
+    evolve: Annotated[bool, typer.Option("--evolve", help="add the dynamics under therapy to the HTML report (herscape evolve)")] = False,
+    schedule: Annotated[str | None, typer.Option("--schedule", help="with --evolve: the schedule (default: THERAPY until progression)")] = None,
 ) -> None:
     """Will this tumour resist the therapy, why, and what to do instead."""
     sample_id = _sample_alias(sample, sample_id)
     if out is not None and not out.resolve().parent.is_dir():
         raise UsageError(f"--out: folder {str(out.resolve().parent)!r} does not exist",
                          field="--out", value=str(out))
+    if (evolve or schedule) and fmt is not _Format.html:
+        raise UsageError("--evolve adds the dynamics to the HTML report: use --format html",
+                         field="--evolve")
     if batch is not None:
         _batch(batch, fmt, out, screen)
         return
@@ -168,10 +173,15 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
             task = bar.add_task(f"screening strategies for {profile.sample_id}", total=None)
             preds.append(predict(profile, therapy, screen=screen,
                                  progress=lambda done, total, t=task: bar.update(t, completed=done, total=total)))
-    _emit([p.to_dict() for p in preds], fmt, out)
+    section = ""
+    if evolve or schedule:
+        from herscape.evolve._report import evolve_html_section
+
+        section = evolve_html_section(profiles[0], therapy, schedule=schedule)
+    _emit([p.to_dict() for p in preds], fmt, out, section)
 
 
-def _emit(dicts: list[dict], fmt: _Format, out: Path | None) -> None:
+def _emit(dicts: list[dict], fmt: _Format, out: Path | None, extra_html: str = "") -> None:
     from herscape import report
 
     if fmt in (_Format.json, _Format.jsonl):
@@ -181,7 +191,10 @@ def _emit(dicts: list[dict], fmt: _Format, out: Path | None) -> None:
             text = json.dumps(dicts[0] if len(dicts) == 1 else dicts, indent=1, ensure_ascii=False) + "\n"
         write_atomically(text, out)
     elif fmt is _Format.html:
-        write_atomically(report.render_html(dicts[0]), out)
+        page = report.render_html(dicts[0])
+        if extra_html:  # the dynamics section (predict --evolve), before the page ends
+            page = page.replace("</body>", extra_html + "</body>", 1)
+        write_atomically(page, out)
     elif fmt is _Format.pdf:
         if out is None:
             raise UsageError("--format pdf needs --out FILE", field="--out")
