@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
+from _kb_files import write_tree as _write
 
 from herscape.errors import KnowledgeBaseError
 from herscape.knowledge import load_kb
@@ -39,14 +39,6 @@ ASSERTION = """\
   numbers: {n: 53, hr: 0.49, hr_endpoint: pfs, ci_low: 0.30, ci_high: 0.80, p: 0.006}
   sources: [pmid:37870968]
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
 
 
 def test_read_source_record_loads_without_seed_line(tmp_path: Path) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
+from _kb_files import write_tree as _write
 
 from herscape.cli import main
 from herscape.errors import KnowledgeBaseError, UsageError
@@ -96,14 +96,6 @@ STATUS_DIR = {
           sources: [pmid:111111]
         """,
 }
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
 
 
 def test_status_cross_checks(tmp_path: Path) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
+from _kb_files import write_tree as _write
 
 from herscape._config import seeds_dir
 from herscape.cli import main
@@ -42,14 +42,6 @@ GOOD_STRATEGY = """\
   where:
   - {seed: "000", line: 130, section: RAF mutations and RAF inhibitors, quote: "(26% vs. 2%)"}
 """
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
 
 
 def _good(tmp_path: Path) -> dict[str, str]:

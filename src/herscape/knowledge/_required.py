@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from herscape._config import seeds_dir
 from herscape.errors import KnowledgeBaseError
@@ -42,7 +42,7 @@ from herscape.knowledge._kb import KnowledgeBase
 from herscape.knowledge._pattern import parse_pattern
 from herscape.knowledge._schema import DrugClass, SeedRef, SourceId, _Record
 from herscape.knowledge._seedcheck import quote_found
-from herscape.knowledge._yaml import read_records
+from herscape.knowledge._yaml import validated_records
 from herscape.profile._features import Mutation, Profile
 from herscape.profile._genemodel import exon_of
 
@@ -159,19 +159,7 @@ def load_required_tests(kb: KnowledgeBase, root: Path | None = None) -> tuple[Re
     out: list[RequiredTest] = []
     seen: dict[str, str] = {}
     for path in sorted(root.glob("*.y*ml")):
-        for item in read_records(path):
-            rid = str(item.data.get("id"))
-
-            def bad(msg: str, key: str | None, value=None, item=item, rid=rid) -> None:
-                problems.append(KnowledgeBaseError(msg, source=str(item.path), line=item.line_of(key),
-                                                   record=rid, field=key, value=value))
-            try:
-                rec = RequiredTest.model_validate(item.data)
-            except ValidationError as exc:
-                for err in exc.errors():
-                    key = str(err["loc"][0]) if err["loc"] else None
-                    bad(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}", key, err.get("input"))
-                continue
+        for _, rec, bad in validated_records(path, RequiredTest, problems):
             if rec.id in seen:
                 bad(f"duplicate required-test id {rec.id!r} (first in {seen[rec.id]})", "id", rec.id)
             seen[rec.id] = path.name

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from herscape.errors import KnowledgeBaseError
 
-__all__ = ["Located", "read_mapping", "read_records"]
+__all__ = ["Located", "read_mapping", "read_records", "validated_records"]
+
+M = TypeVar("M", bound=BaseModel)
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -83,3 +87,30 @@ def read_records(path: Path) -> list[Located]:
             raise KnowledgeBaseError(msg, source=str(path), line=node.start_mark.line + 1)
         out.append(_located(node, path))
     return out
+
+
+#: ``bad(message, key, value=None)``: record one problem of the current record.
+Complain = Callable[..., None]
+
+
+def validated_records(path: Path, model: type[M], problems: list[KnowledgeBaseError], *,
+                      id_field: str = "id") -> Iterator[tuple[Located, M, Complain]]:
+    """Each record of a YAML list file validated against ``model``, with a ``bad`` callback that
+    adds a problem naming the file, the line of the field, the record and the field.
+
+    A record that does not validate adds one problem per pydantic error and is skipped; the
+    caller's own checks use the ``bad`` it is given.
+    """
+    for item in read_records(path):
+        def bad(msg: str, key: str | None, value: Any = None, item: Located = item) -> None:
+            problems.append(KnowledgeBaseError(msg, source=str(item.path), line=item.line_of(key),
+                                               record=str(item.data.get(id_field)), field=key,
+                                               value=value))
+        try:
+            rec = model.model_validate(item.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                key = str(err["loc"][0]) if err["loc"] else None
+                bad(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}", key, err.get("input"))
+            continue
+        yield item, rec, bad

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from herscape._config import seeds_dir
 from herscape.errors import KnowledgeBaseError
 from herscape.knowledge._kb import KnowledgeBase
 from herscape.knowledge._seedcheck import quote_found
-from herscape.knowledge._yaml import read_records
+from herscape.knowledge._yaml import validated_records
 
 __all__ = ["RemovesAction", "load_removes_action", "removes_action"]
 
@@ -54,18 +54,7 @@ def load_removes_action(kb: KnowledgeBase, path: Path | None = None) -> tuple[Re
     seeds = seeds_dir()
     problems: list[KnowledgeBaseError] = []
     out = []
-    for item in read_records(path):
-        def bad(msg: str, key: str, value=None, item=item) -> None:
-            problems.append(KnowledgeBaseError(msg, source=str(path), line=item.line_of(key),
-                                               record=str(item.data.get("mechanism")), field=key,
-                                               value=value))
-        try:
-            rec = RemovesAction.model_validate(item.data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                bad(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}", str(err["loc"][0]),
-                    err.get("input"))
-            continue
+    for _, rec, bad in validated_records(path, RemovesAction, problems, id_field="mechanism"):
         if rec.mechanism not in kb.mechanisms:
             bad(f"unknown mechanism {rec.mechanism!r}", "mechanism", rec.mechanism)
         for d in rec.drugs:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from herscape._config import seeds_dir
 from herscape.errors import KnowledgeBaseError
 from herscape.knowledge._kb import KnowledgeBase
 from herscape.knowledge._seedcheck import quote_found
-from herscape.knowledge._yaml import read_records
+from herscape.knowledge._yaml import validated_records
 from herscape.profile._features import Mutation
 
 __all__ = ["INFERRED", "Region", "load_regions", "region_of"]
@@ -76,18 +76,7 @@ def load_regions(kb: KnowledgeBase, path: Path | None = None) -> tuple[Region, .
     seeds = seeds_dir()
     problems: list[KnowledgeBaseError] = []
     out = []
-    for item in read_records(path):
-        def bad(msg: str, key: str, value=None, item=item) -> None:
-            problems.append(KnowledgeBaseError(msg, source=str(path), line=item.line_of(key),
-                                               record=str(item.data.get("id")), field=key,
-                                               value=value))
-        try:
-            reg = Region.model_validate(item.data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                bad(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}", str(err["loc"][0]),
-                    err.get("input"))
-            continue
+    for _, reg, bad in validated_records(path, Region, problems):
         for key, ids, known in (("affects", reg.affects, kb.drugs), ("spares", reg.spares, kb.drugs),
                                 ("sources", reg.sources, kb.sources)):
             for i in ids:
