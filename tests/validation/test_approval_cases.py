@@ -61,11 +61,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "necitumumab-FDA2015-LUSC-necitumumab+gemcitabine+cisplatin":
         "knowledge: SQUIRE is curated for EGFR=positive tumours (A-T-squire-necitumumab) while the label "
         "selects on no biomarker, so an untested squamous NSCLC matches no clinical record",
-    "zanidatamab-FDA2024-BILIARY_TRACT-zanidatamab":
-        "knowledge: HERIZON-BTC-01 is curated for ERBB2-amplified IHC 2+/3+ tumours "
-        "(A-T-herizonbtc01-zanidatamab) while the label selects on IHC 3+ alone",
-    "zenocutuzumab-FDA2024-NSCLC-zenocutuzumab":
-        "knowledge: the eNRGy trial (zenocutuzumab in NRG1 fusion-positive NSCLC) is not curated",
 }
 
 _KB = load_kb(check_quotes=False)

@@ -91,6 +91,8 @@ class RequiredTest(_Record):
     target: str = Field(description="HGNC symbol the drug must target (EGFR, ERBB2, KRAS)")
     drugs: list[str] = Field(default_factory=list,
                              description="only these drugs of the family (default: all of it)")
+    except_drugs: list[str] = Field(default_factory=list,
+                                    description="drugs of the family selected on another marker")
     need: str = Field(pattern=r"^(required|recommended)$")
     test: str = Field(min_length=3, description="the test, as a report names it")
     action: str = Field(min_length=5, description="what to do, shown first when it is missing")
@@ -122,6 +124,8 @@ class RequiredTest(_Record):
             return False
         if self.drugs:
             return drug.id in self.drugs
+        if drug.id in self.except_drugs:
+            return False
         return str(drug.drug_class) in {str(c) for c in self.drug_classes} and self.target in drug.targets
 
 
@@ -177,9 +181,10 @@ def _cross_check(rec: RequiredTest, kb: KnowledgeBase):
     for s in rec.sources:
         if s not in kb.sources:
             yield "sources", f"unknown source {s!r}", s
-    for d in rec.drugs:
-        if d not in kb.drugs:
-            yield "drugs", f"unknown drug {d!r}", d
+    for key, ids in (("drugs", rec.drugs), ("except_drugs", rec.except_drugs)):
+        for d in ids:
+            if d not in kb.drugs:
+                yield key, f"unknown drug {d!r}", d
     seeds = seeds_dir()
     for w in rec.where:
         if seeds is not None and not quote_found(seeds, w.seed, w.line, w.quote):
