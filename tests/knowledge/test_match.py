@@ -184,3 +184,14 @@ def test_matched_features_and_cache_consistency():
     assert r2.matches[0].matched_features == ("KRAS G13D",)
     assert m.match(_profile("KRAS G12D", "TP53 R175H")) == r1
     assert match_profile(_profile("KRAS G12D"), kb).matches[0].record_id == "aa"
+
+
+def test_prognostic_claims_are_never_counted_as_prediction():
+    """Issue 11: a prognosis-only record is listed, never summarised as resistance or benefit."""
+    prognostic = Assertion(id="prog", biomarker="BRAF V600E", tumor_type="COADREAD", therapy="cetuximab",
+                           effect="resistance", level="A", claim="prognostic", sources=["ref:test"],
+                           where=WHERE)
+    result = Matcher(_kb(prognostic, _assertion("pred", "KRAS G12D"))).match(_profile("BRAF V600E", "KRAS G12D"))
+    (summary,) = result.by_therapy.values()
+    assert summary.resistance == ("pred",)
+    assert next(m for m in result.matches if m.record_id == "prog").claim == "prognostic"

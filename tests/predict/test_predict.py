@@ -23,8 +23,9 @@ def _top(pred) -> tuple[str, ...]:
 CASES = [
     # alterations, markers, tumour type, therapy, expected verdict, expected top regimen (or None)
     (WT_CRC, [], "COADREAD", "cetuximab", "sensitive", None),
+    # the labelled BEACON doublet: same level and model response as the triplet, simpler
     (["BRAF V600E", "KRAS wild-type", "NRAS wild-type"], [], "COADREAD", "cetuximab", "resistant",
-     ("binimetinib", "cetuximab", "encorafenib")),
+     ("cetuximab", "encorafenib")),
     (["KRAS G12D"], [], "COADREAD", "cetuximab", "resistant", None),
     (["NRAS Q61K"], [], "COADREAD", "panitumumab", "resistant", None),
     # p95HER2: level-B reduced-benefit records and a level-D resistance record against the level-A
@@ -62,9 +63,13 @@ def test_braf_v600e_explained(run) -> None:
     assert pred.basis == "clinical evidence"
     assert any(m.id == "braf_v600e" for m in pred.mechanisms)
     assert pred.model.active_path[:2] == ("BRAF_V600E", "BRAF")
-    beacon = next(s for s in pred.strategies if s.group == "mechanism")
-    assert beacon.evidence_level == "A" and beacon.numbers.get("orr") == 26
-    assert any(c.url and "NEJMoa1908075" in c.url for c in beacon.sources)
+    # BEACON: the encorafenib + cetuximab doublet (the labelled regimen) and the triplet had the
+    # same evidence level and model response within noise, so the simpler doublet ranks first
+    mech = [s for s in pred.strategies if s.group == "mechanism"]
+    assert mech[0].regimen == ("cetuximab", "encorafenib") and mech[0].evidence_level == "A"
+    triplet = next(s for s in mech if s.regimen == ("binimetinib", "cetuximab", "encorafenib"))
+    assert triplet.evidence_level == "A" and triplet.numbers.get("orr") == 26
+    assert any(c.url and "NEJMoa1908075" in c.url for c in triplet.sources)
     not_recommended = [s for s in pred.strategies if not s.recommended]
     assert all(s.reason_not_recommended for s in not_recommended)
 

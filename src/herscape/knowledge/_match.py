@@ -389,6 +389,7 @@ class Match:
     regimen: str | None = None
     outcome: str | None = None
     mechanism: str | None = None
+    claim: str | None = None  # assertions: predictive | prognostic (never counted as prediction)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -398,7 +399,7 @@ class Match:
             "matched_features": list(self.matched_features),
             "matched_atoms": list(self.matched_atoms), "level": self.level,
             "effect": self.effect, "direction": self.direction, "regimen": self.regimen,
-            "outcome": self.outcome, "mechanism": self.mechanism,
+            "outcome": self.outcome, "mechanism": self.mechanism, "claim": self.claim,
         }
 
 
@@ -561,6 +562,7 @@ class Matcher:
             "regimen": self._therapy_key(regimen) if isinstance(regimen, str) else None,
             "outcome": str(record.outcome) if isinstance(record, Strategy) else None,
             "mechanism": None if record_type == "mechanism" else getattr(record, "mechanism", None),
+            "claim": str(record.claim) if isinstance(record, Assertion) else None,
         }
         self._records.append(_Compiled(
             record_id, record_type, biomarker, tumor_type, tree, frozenset(_all_atoms(tree)),
@@ -769,6 +771,8 @@ def _by_therapy(matches: tuple[Match, ...]) -> dict[str, TherapySummary]:
             g["strategies"].append(m)
         elif m.strength != "exact":
             g["weaker"].append(m)
+        elif m.claim == "prognostic":  # outcome whatever the therapy: not a prediction
+            g["other"].append(m)
         elif m.direction == "supports" and m.effect in _RESISTANCE_EFFECTS:
             g["resistance"].append(m)
         elif m.direction == "supports" and m.effect == "sensitivity":

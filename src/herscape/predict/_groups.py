@@ -302,7 +302,9 @@ class _Row:
 
     def key(self) -> tuple:
         c, d = self.cand, self.deciding
-        si = -round(c.si, 2) if _finite(c.si) else 1.0
+        # indices closer than 0.05 (about two standard errors of a 600-trajectory screen) are a
+        # tie, so simplicity decides: encorafenib + cetuximab before the BEACON triplet
+        si = -round(c.si * 20) / 20 if _finite(c.si) else 1.0
         level = LEVEL_RANK[d.level if d else None]
         positive = d is not None and d.outcome == "positive"
         status = max((_STATUS_RANK.get(s, 1) for s in self.statuses.values()), default=0)

@@ -377,9 +377,9 @@ def _mechanisms(engine: Engine, profile: Profile, matches, evidence: Sequence[Ev
             continue
         acquired = _shares_family(kb, mech_drugs, prior_drugs)
         timing = str(mech.timing)
-        if acquired and timing in ("acquired", "both"):
+        if acquired and timing in ("acquired", "both", "uncertain"):
             label = "acquired"
-        elif timing == "acquired":
+        elif timing in ("acquired", "uncertain"):
             label = "primary or acquired" if not prior_drugs else "acquired"
         else:
             label = "primary"
