@@ -184,3 +184,20 @@ def test_matched_features_and_cache_consistency():
     assert r2.matches[0].matched_features == ("KRAS G13D",)
     assert m.match(_profile("KRAS G12D", "TP53 R175H")) == r1
     assert match_profile(_profile("KRAS G12D"), kb).matches[0].record_id == "aa"
+
+
+def test_any_matches_every_tumour_of_its_type_through_no_feature():
+    """``any``: a trial that selected on no biomarker (SQUIRE) is population evidence for every
+    tumour of its type, tested or not, matched through none of its alterations."""
+    from herscape.knowledge._holds import PatternEvaluator
+    from herscape.knowledge._pattern import Anything, parse_pattern
+
+    kb = _kb(_assertion("unselected", "any", tumor="COADREAD", effect="sensitivity", level="A"),
+             _assertion("any-and-kras", "any & KRAS G12D"))
+    assert parse_pattern("any") == Anything() and str(parse_pattern("any & KRAS G12D")) == "any & KRAS G12D"
+    for profile in (_profile(), _profile("KRAS G12D"), _profile("BRAF V600E")):
+        found = {m.record_id: m for m in Matcher(kb).match(profile).matches}
+        assert found["unselected"].matched_features == ()
+        assert ("any-and-kras" in found) == ("KRAS G12D" in {str(f) for f in profile.features})
+        assert PatternEvaluator(kb).holds(parse_pattern("any"), profile)
+    assert _ids(kb, _profile(tumor="BRCA")) == {}  # its tumour type still applies

@@ -58,9 +58,6 @@ NOT_POSED = {
 #: Cases expected to fail today, with the reason (each is a strict xfail: it must fail). None is
 #: verdict logic (issue 15): each is a gap or a narrower population in the curated trials.
 KNOWN_FAILURES: dict[str, str] = {
-    "necitumumab-FDA2015-LUSC-necitumumab+gemcitabine+cisplatin":
-        "knowledge: SQUIRE is curated for EGFR=positive tumours (A-T-squire-necitumumab) while the label "
-        "selects on no biomarker, so an untested squamous NSCLC matches no clinical record",
     "zanidatamab-FDA2024-BILIARY_TRACT-zanidatamab":
         "knowledge: HERIZON-BTC-01 is curated for ERBB2-amplified IHC 2+/3+ tumours "
         "(A-T-herizonbtc01-zanidatamab) while the label selects on IHC 3+ alone",
