@@ -188,6 +188,4 @@ def failure_setting_applies(setting, setting_specific: bool) -> bool:
     line = str(setting.line.value) if setting.line is not None else None
     if line in _AROUND_INDUCTION or setting.stage in _CURATIVE_STAGES:
         return False
-    if (setting.sidedness or setting.hormone_receptor) and not setting_specific:
-        return False
-    return True
+    return setting_specific or not (setting.sidedness or setting.hormone_receptor)
