@@ -43,3 +43,12 @@ def test_precedence_and_words() -> None:
 def test_atoms_in_order() -> None:
     p = parse_pattern("KRAS codons 12,13 & (AREG=low | !EREG=high)")
     assert atoms(p) == [Codon("KRAS", (12, 13)), Marker("AREG", "low"), Marker("EREG", "high")]
+
+
+def test_any_is_a_word_not_a_gene() -> None:
+    from herscape.knowledge._pattern import Anything
+
+    assert parse_pattern("any") == Anything()
+    assert atoms(parse_pattern("any | KRAS G12D"))[0] == Anything()
+    with pytest.raises(KnowledgeBaseError):
+        parse_pattern("any G12D")  # not a gene symbol: "any" stands alone

@@ -195,3 +195,20 @@ def test_prognostic_claims_are_never_counted_as_prediction():
     (summary,) = result.by_therapy.values()
     assert summary.resistance == ("pred",)
     assert next(m for m in result.matches if m.record_id == "prog").claim == "prognostic"
+
+
+def test_any_matches_every_tumour_of_its_type_through_no_feature():
+    """``any``: a trial that selected on no biomarker (SQUIRE) is population evidence for every
+    tumour of its type, tested or not, matched through none of its alterations."""
+    from herscape.knowledge._holds import PatternEvaluator
+    from herscape.knowledge._pattern import Anything, parse_pattern
+
+    kb = _kb(_assertion("unselected", "any", tumor="COADREAD", effect="sensitivity", level="A"),
+             _assertion("any-and-kras", "any & KRAS G12D"))
+    assert parse_pattern("any") == Anything() and str(parse_pattern("any & KRAS G12D")) == "any & KRAS G12D"
+    for profile in (_profile(), _profile("KRAS G12D"), _profile("BRAF V600E")):
+        found = {m.record_id: m for m in Matcher(kb).match(profile).matches}
+        assert found["unselected"].matched_features == ()
+        assert ("any-and-kras" in found) == ("KRAS G12D" in {str(f) for f in profile.features})
+        assert PatternEvaluator(kb).holds(parse_pattern("any"), profile)
+    assert _ids(kb, _profile(tumor="BRCA")) == {}  # its tumour type still applies

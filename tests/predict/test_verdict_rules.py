@@ -142,3 +142,69 @@ def test_shipped_verdict_data_load_and_bad_files_name_the_field(tmp_path) -> Non
         load_regions(kb, bad)
     fields = {p.field for p in err.value.problems}
     assert fields == {"affects", "sources"} and all(p.line for p in err.value.problems)
+
+
+# --- rule 11: a failed trial of exactly the planned regimen -------------------------------------
+
+def _failed(rid: str, level: str, **kw) -> EvidenceItem:
+    return _e(rid, "no_effect", level, specific=False, features=(),
+              no_added_benefit="the same chemotherapy alone", **kw)
+
+
+OTHER_REGIMEN_POP = replace(POP, record_id="other-regimen", relevance="same targeted drugs")
+
+
+def test_level_a_failed_trial_outranks_benefit_for_other_regimens_of_the_drug() -> None:
+    v = decide([OTHER_REGIMEN_POP, _failed("coin", "A")], "sensitive")
+    assert v.verdict == "resistant" and v.basis == "clinical evidence"
+    assert "coin" in v.note and "the same chemotherapy alone" in v.note
+    assert v.counted == {"coin"}
+    # a no-effect record without a comparator is not a failed trial: the population decides
+    plain = _e("noeff", "no_effect", "A", specific=False, features=())
+    assert decide([OTHER_REGIMEN_POP, plain], "sensitive").verdict == "sensitive"
+
+
+def test_level_b_or_other_tumour_failure_reduces() -> None:
+    for failed in (_failed("tact", "B"),
+                   _failed("pan", "A", tumor_type="TISSUE", tumor_match="pan-cancer")):
+        v = decide([OTHER_REGIMEN_POP, failed], "sensitive")
+        assert v.verdict == "reduced_sensitivity" and v.basis == "clinical evidence", v
+
+
+def test_benefit_on_the_same_regimen_keeps_the_conflict_visible() -> None:
+    same = replace(POP, record_id="same-regimen")
+    for model, verdict in (("sensitive", "sensitive"), (None, "uncertain")):
+        v = decide([same, _failed("fail", "A")], model)
+        assert v.verdict == verdict and v.basis == "conflicting evidence", v
+        assert {"same-regimen", "fail"} <= v.counted
+    # weaker benefit on the same regimen does not contest it
+    weaker = replace(POP, record_id="weaker", level="B")
+    assert decide([weaker, _failed("fail", "A")], "sensitive").verdict == "resistant"
+
+
+def test_a_failure_in_the_profiles_subgroup_outranks_whole_population_benefit() -> None:
+    right = _failed("right", "B", setting_specific=True, setting_reason="sidedness=right")
+    v = decide([replace(POP, record_id="all-comers"), right], "sensitive")
+    assert v.verdict == "reduced_sensitivity" and v.markers == ("sidedness=right",)
+
+
+def test_a_failed_trial_outside_its_setting_does_not_count() -> None:
+    v = decide([OTHER_REGIMEN_POP, _failed("first-line", "A", setting_applies=False)], "sensitive")
+    assert v.verdict == "sensitive"
+
+
+def test_failure_setting_excludes_curative_settings_and_unstated_subgroups() -> None:
+    from herscape.predict._setting import failure_setting_applies
+
+    assert failure_setting_applies(Setting(line="first", stage="metastatic"), False)
+    assert not failure_setting_applies(Setting(line="perioperative"), False)  # New EPOC
+    assert not failure_setting_applies(Setting(stage="early"), False)
+    assert not failure_setting_applies(Setting(sidedness="right"), False)
+    assert failure_setting_applies(Setting(sidedness="right"), True)
+
+
+def test_no_molecular_data_withholds_any_verdict() -> None:
+    from herscape.predict._verdict import NO_MOLECULAR_DATA, no_molecular_data
+
+    v = no_molecular_data(decide([POP], "sensitive"))
+    assert v.verdict == "uncertain" and NO_MOLECULAR_DATA in v.note and not v.counted

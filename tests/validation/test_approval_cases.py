@@ -58,9 +58,6 @@ NOT_POSED = {
 #: Cases expected to fail today, with the reason (each is a strict xfail: it must fail). None is
 #: verdict logic (issue 15): each is a gap or a narrower population in the curated trials.
 KNOWN_FAILURES: dict[str, str] = {
-    "necitumumab-FDA2015-LUSC-necitumumab+gemcitabine+cisplatin":
-        "knowledge: SQUIRE is curated for EGFR=positive tumours (A-T-squire-necitumumab) while the label "
-        "selects on no biomarker, so an untested squamous NSCLC matches no clinical record",
 }
 
 _KB = load_kb(check_quotes=False)

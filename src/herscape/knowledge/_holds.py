@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from herscape.knowledge._kb import KnowledgeBase
 from herscape.knowledge._match import _EXACT, make_atom
-from herscape.knowledge._pattern import All, Any_, Class, Not, Pattern
+from herscape.knowledge._pattern import All, Any_, Anything, Class, Not, Pattern
 
 __all__ = ["PatternEvaluator"]
 
@@ -38,6 +38,8 @@ class PatternEvaluator:
             return all(self.holds(p, profile) for p in pattern.operands)
         if isinstance(pattern, Any_):
             return any(self.holds(p, profile) for p in pattern.operands)
+        if isinstance(pattern, Anything):
+            return True
         if isinstance(pattern, Class) and pattern.name == "wild-type":
             return not self.holds(Class(pattern.gene, "mutation"), profile)
         atom = self._atom(pattern)

@@ -25,6 +25,8 @@ not true of a profile:
   amplification is a different assay and does not count),
   ``low-expression``, ``fusion``, ``methylation``, ``delta16`` (ERBB2 exon 16 skipping);
   ``GENE wild-type`` is ``!(GENE mutation)``.
+* ``any`` is true of every profile (evidence from a population selected on no biomarker); it
+  matches through none of the profile's features.
 * ``NAME=VALUE`` is true of a marker statement with that value; ``high`` and ``positive``
   count as the same, and so do ``low`` and ``negative``; numbers are read through the marker's
   thresholds when the profile is built.
@@ -73,7 +75,18 @@ import yaml
 
 from herscape.errors import UsageError
 from herscape.knowledge._kb import KnowledgeBase
-from herscape.knowledge._pattern import All, Any_, Change, Class, Codon, Exon, Marker, Not, Pattern
+from herscape.knowledge._pattern import (
+    All,
+    Any_,
+    Anything,
+    Change,
+    Class,
+    Codon,
+    Exon,
+    Marker,
+    Not,
+    Pattern,
+)
 from herscape.knowledge._pattern import parse_pattern as _parse_pattern
 from herscape.knowledge._schema import Assertion, Strategy
 from herscape.profile._features import (
@@ -302,6 +315,11 @@ class _Leaf:
 
 
 @dataclass(frozen=True, slots=True)
+class _Always:
+    """``any``: true of every profile (a population selected on no biomarker)."""
+
+
+@dataclass(frozen=True, slots=True)
 class _NotNode:
     operand: Any
 
@@ -320,6 +338,8 @@ def _evaluate(node: Any, value: Any) -> bool | None:
     t = type(node)
     if t is _Leaf:
         return value(node.atom)
+    if t is _Always:
+        return True
     if t is _NotNode:
         v = _evaluate(node.operand, value)
         return None if v is None else not v
@@ -343,7 +363,9 @@ def _evaluate(node: Any, value: Any) -> bool | None:
 
 
 def _has_not(node: Any) -> bool:
-    if type(node) is _NotNode:
+    """Whether the record must be evaluated even when none of its atoms is true (a negation,
+    or ``any``)."""
+    if type(node) in (_NotNode, _Always):
         return True
     if type(node) in (_AllNode, _AnyNode):
         return any(_has_not(op) for op in node.operands)
@@ -351,6 +373,8 @@ def _has_not(node: Any) -> bool:
 
 
 def _positive_atoms(node: Any, negated: bool = False) -> set[int]:
+    if type(node) is _Always:
+        return set()
     if type(node) is _Leaf:
         return set() if negated else {node.atom}
     if type(node) is _NotNode:
@@ -359,6 +383,8 @@ def _positive_atoms(node: Any, negated: bool = False) -> set[int]:
 
 
 def _all_atoms(node: Any) -> set[int]:
+    if type(node) is _Always:
+        return set()
     if type(node) is _Leaf:
         return {node.atom}
     if type(node) is _NotNode:
@@ -538,6 +564,8 @@ class Matcher:
             return _AnyNode(tuple(self._tree(o) for o in p.operands))
         if isinstance(p, Class) and p.name == "wild-type":
             return _NotNode(self._tree(Class(p.gene, "mutation")))
+        if isinstance(p, Anything):
+            return _Always()
         return _Leaf(self._atom(p))
 
     def _therapy_key(self, text: str) -> str:

@@ -10,6 +10,11 @@ Grammar (``&`` binds tighter than ``|``; words AND/OR/NOT are accepted too)::
              | GENE 'codon' N[,N...]       e.g.  KRAS codon 12     KRAS codons 12,13
              | GENE 'exon' N[,N...]        e.g.  KRAS exon 2       PIK3CA exons 9,20
              | GENE CLASS                  e.g.  KRAS mutation     ERBB2 amplification
+             | 'any'                       any tumour of the record's type
+
+``any`` is for evidence from a population selected on no biomarker (an unselected trial:
+SQUIRE, EXPAND): it is true of every profile, matches through none of its alterations, and is
+therefore population evidence, never evidence about an alteration.
 
 ``CLASS`` is one of :data:`CLASSES`. ``GENE wild-type`` means no mutation in GENE. Changes are
 normalised one-letter protein changes (``G12D``, ``R1188*``, ``E746_A750del``, ``P780fs``).
@@ -29,8 +34,10 @@ from herscape.errors import KnowledgeBaseError
 
 __all__ = [
     "CLASSES",
+    "ANY",
     "All",
     "Any_",
+    "Anything",
     "Change",
     "Class",
     "Codon",
@@ -122,6 +129,18 @@ class Marker(Pattern):
         return f"{self.name}={self.value}"
 
 
+#: The word for "any tumour of the record's type" (a population selected on no biomarker).
+ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Anything(Pattern):
+    """True of every profile: the record selected on no biomarker."""
+
+    def __str__(self) -> str:
+        return ANY
+
+
 @dataclass(frozen=True, slots=True)
 class Not(Pattern):
     operand: Pattern
@@ -193,6 +212,8 @@ def parse_atom(text: str) -> Pattern:
             msg = f"marker atom {text!r} needs NAME=VALUE"
             raise ValueError(msg)
         return Marker(name, value)
+    if text.strip() == ANY:
+        return Anything()
     parts = text.split()
     if len(parts) < 2:
         msg = f"atom {text!r} needs a gene and a change, codon, exon or class"

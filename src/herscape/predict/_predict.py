@@ -52,9 +52,14 @@ from herscape.network._response import (
 from herscape.predict._action import removes_action
 from herscape.predict._cite import citations, numbers_dict
 from herscape.predict._groups import EXPLORATORY_GAIN, listed, rank, situation
-from herscape.predict._regimens import drug_family, relevance
+from herscape.predict._regimens import added_drugs, drug_family, relevance
 from herscape.predict._regions import INFERRED, region_of
-from herscape.predict._setting import ProfileSetting, profile_setting, setting_match
+from herscape.predict._setting import (
+    ProfileSetting,
+    failure_setting_applies,
+    profile_setting,
+    setting_match,
+)
 from herscape.predict._strategies import (
     Candidate,
     assertion_candidates,
@@ -71,7 +76,14 @@ from herscape.predict._types import (
     ModelSummary,
     Prediction,
 )
-from herscape.predict._verdict import MODEL_ONLY, Verdict, decide, withhold
+from herscape.predict._verdict import (
+    MODEL_ONLY,
+    NO_MOLECULAR_DATA,
+    Verdict,
+    decide,
+    no_molecular_data,
+    withhold,
+)
 from herscape.profile import OncoTree, Profile, oncotree
 
 __all__ = ["SCREENS", "Engine", "predict", "simulate_profile"]
@@ -225,8 +237,19 @@ def _evidence(engine: Engine, matches, planned: Regimen,
             removes_action=(removes_action(kb, a.mechanism, planned.drugs)
                             if str(a.effect) in ("resistance", "reduced_benefit")
                             and m.matched_features else None),
+            no_added_benefit=_failed_trial(kb, a, rel, set_specific),
         ))
     return _mark_superseded(kb, out)
+
+
+def _failed_trial(kb: KnowledgeBase, a, rel: str, setting_specific: bool) -> str | None:
+    """The comparator of a failed trial of exactly the planned regimen (verdict rule 11): no
+    effect, stated against a comparator without targeted drugs of its own (so the regimen's
+    targeted drugs were what was tested), in a setting the profile can be in."""
+    if (str(a.effect) != "no_effect" or a.direction != "supports" or rel != "exact regimen"
+            or not a.comparator or not failure_setting_applies(a.setting, setting_specific)):
+        return None
+    return a.comparator if added_drugs(kb.regimen(a.therapy), a.comparator, kb) else None
 
 
 def _contrast(biomarker: str, resisted: dict[str, int] | None) -> bool:
@@ -535,6 +558,8 @@ def _verdict_line(v: Verdict, names: str, missing=()) -> str:
     """One line saying the verdict and what it rests on (never dressed as evidence when it is the
     model alone)."""
     word = v.verdict.replace("_", " ")
+    if v.basis == "required tests missing" and v.note.startswith(NO_MOLECULAR_DATA):
+        return f"Uncertain for {names}: {NO_MOLECULAR_DATA}"
     if v.basis == "required tests missing":
         actions = "; ".join(m.action for m in missing if m.need == "required")
         return f"Uncertain for {names}: required tests missing — {actions}"
@@ -727,6 +752,8 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
                             lambda text: engine.evaluator.holds(parse_pattern(text), profile))
     deciding = min((e.level for e in evidence if e.record_id in verdict.counted), default=None)
     verdict = withhold(verdict, missing, deciding)
+    if not profile.molecular_data:
+        verdict = no_molecular_data(verdict)
     evidence = sorted(
         (replace(e, counted=e.record_id in verdict.counted) for e in evidence),
         key=lambda e: (not e.counted, e.level, e.record_id),

@@ -3,12 +3,13 @@ regimen speaks to another (same regimen, same targeted drugs, or same drug class
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from herscape.knowledge import Drug, KnowledgeBase, Regimen
 
-__all__ = ["ERBB_GENES", "RELEVANCE_RANK", "covers", "drug_family", "erbb_drugs", "relevance",
-           "targeted_drugs"]
+__all__ = ["ERBB_GENES", "RELEVANCE_RANK", "active_comparator_drugs", "added_drugs", "covers",
+           "drug_family", "erbb_drugs", "relevance", "targeted_drugs"]
 
 #: Drug classes that form a backbone rather than the targeted part of a regimen.
 BACKBONE_CLASSES = frozenset({"chemotherapy", "chemotherapy_regimen"})
@@ -33,6 +34,46 @@ def erbb_drugs(regimen: Regimen, kb: KnowledgeBase) -> frozenset[str]:
 def targeted_drugs(regimen: Regimen, kb: KnowledgeBase) -> frozenset[str]:
     """The regimen without its chemotherapy backbone."""
     return frozenset(d for d in regimen.drugs if str(kb.drugs[d].drug_class) not in BACKBONE_CLASSES)
+
+
+_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+
+
+def active_comparator_drugs(text: str, kb: KnowledgeBase) -> frozenset[str]:
+    """The targeted drugs a comparator arm names (free text: "placebo plus trastuzumab and
+    chemotherapy" -> trastuzumab): catalogue drugs with a target that are not chemotherapy.
+    Two-word names are tried first ("trastuzumab emtansine"), then words, then the parts of
+    hyphenated words ("oxaliplatin-fluoropyrimidine")."""
+    words = _WORDS.findall(text)
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        pair = kb.find_drug(f"{words[i]} {words[i + 1]}") if i + 1 < len(words) else None
+        if pair is not None:
+            found.add(pair.id)
+            i += 2
+            continue
+        for w in (words[i], *words[i].split("-")):
+            drug = kb.find_drug(w)
+            if drug is not None:
+                found.add(drug.id)
+                break
+        i += 1
+    return frozenset(d for d in found if kb.drugs[d].targets
+                     and str(kb.drugs[d].drug_class) not in BACKBONE_CLASSES)
+
+
+def added_drugs(regimen: Regimen, comparator: str, kb: KnowledgeBase) -> frozenset[str]:
+    """The targeted drugs a trial of ``regimen`` against ``comparator`` tested: those of the
+    regimen the comparator lacks, when the comparator holds no targeted drug of its own (an
+    add-on trial, or a trial against chemotherapy, placebo or supportive care). Empty when the
+    comparator is an active alternative (T-DM1 against trastuzumab + taxane, cetuximab against
+    bevacizumab) or differs only in dose or duration (two years of trastuzumab against one):
+    "no better than that" is not "no benefit"."""
+    theirs = active_comparator_drugs(comparator, kb)
+    if not theirs <= regimen.drugs:
+        return frozenset()
+    return frozenset(d for d in targeted_drugs(regimen, kb) - theirs if kb.drugs[d].targets)
 
 
 def drug_family(drug: Drug) -> tuple[str, frozenset[str]]:

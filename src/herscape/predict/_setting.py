@@ -21,7 +21,7 @@ from herscape.knowledge import KnowledgeBase, Regimen
 from herscape.predict._regimens import drug_family
 from herscape.profile import MarkerFeature, Profile
 
-__all__ = ["ProfileSetting", "profile_setting", "setting_match"]
+__all__ = ["ProfileSetting", "failure_setting_applies", "profile_setting", "setting_match"]
 
 _PRETREATED = {"second", "second_or_later", "later"}
 #: settings that follow or surround a first treatment, not progression on it
@@ -167,3 +167,25 @@ def setting_match(setting, effect: str, ps: ProfileSetting, *,
             matched.append(why)
     specific = any(m.startswith(("sidedness", "hormone_receptor", "rechallenge")) for m in matched)
     return True, ", ".join(matched) or None, specific
+
+
+#: stages of a curative setting (the profile cannot state one yet)
+_CURATIVE_STAGES = {"early", "locally_advanced"}
+
+
+def failure_setting_applies(setting, setting_specific: bool) -> bool:
+    """Whether a failed trial's setting is one the profile can be in (verdict rule 11).
+
+    A failure around a curative treatment (adjuvant, neoadjuvant, perioperative, maintenance, or
+    an early or locally advanced stage: New EPOC, N0147, ALTTO) says nothing of the metastatic
+    disease the profile most often describes, and a profile cannot state a curative setting, so
+    it is listed, never decisive. A failure in a subgroup the setting names (right-sided primary,
+    HR-negative) applies only where the profile states that subgroup (``setting_specific``):
+    what the profile does not say is never assumed.
+    """
+    if setting is None or isinstance(setting, str):
+        return True
+    line = str(setting.line.value) if setting.line is not None else None
+    if line in _AROUND_INDUCTION or setting.stage in _CURATIVE_STAGES:
+        return False
+    return setting_specific or not (setting.sidedness or setting.hormone_receptor)

@@ -75,6 +75,9 @@ class EvidenceItem:
     #: how narrowly the biomarker names the matched alteration: 0 marker or absence, 1 a class
     #: ("BRAF mutation"), 2 an exon or codon, 3 the protein change
     granularity: int = 0
+    #: a failed trial of this exact regimen (no effect against a comparator without targeted
+    #: drugs of its own, in a setting the profile can be in): the comparator (verdict rule 11)
+    no_added_benefit: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

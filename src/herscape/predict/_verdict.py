@@ -31,6 +31,11 @@ The rules (docs/predict.md states them with their reasons):
    the model's resistant verdict then stands, as model inference.
 10. With no evidence, the model's verdict stands as model inference, never presented as clinical
     evidence; the model never overturns level-A/B clinical evidence, and a disagreement is shown.
+11. (Checked right after rule 3.) A level-A/B failed trial of exactly the planned regimen (no effect
+    against a comparator without targeted drugs of its own, in a setting that applies) means no
+    added benefit in this population: it outranks benefit evidence for other regimens of the drug
+    and gives ``resistant`` (level A in the tumour type) or ``reduced_sensitivity``; benefit
+    evidence on the same regimen at an equal or better level keeps the conflict visible.
 """
 
 from __future__ import annotations
@@ -41,7 +46,8 @@ from dataclasses import dataclass, replace
 from herscape.predict._regions import INFERRED
 from herscape.predict._types import EvidenceItem
 
-__all__ = ["LEVEL_CONFIDENCE", "MODEL_ONLY", "VERDICTS", "Verdict", "decide", "withhold"]
+__all__ = ["LEVEL_CONFIDENCE", "MODEL_ONLY", "NO_MOLECULAR_DATA", "VERDICTS", "Verdict", "decide",
+           "no_molecular_data", "withhold"]
 
 _RANK = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
 #: The verdict scale.
@@ -54,6 +60,8 @@ MODEL_AGREES = 0.05
 RECOMMENDED_MISSING = 0.1
 #: Confidence removed when the deciding evidence is a region's effect on an unnamed allele.
 REGION_INFERRED = 0.15
+#: Said of a sample named in a clinical file and in no molecular file.
+NO_MOLECULAR_DATA = "no molecular data for this sample"
 #: Said of every verdict that rests on the model alone.
 MODEL_ONLY = "model inference — no clinical evidence recorded for this situation"
 _DIRECTIONAL = ("sensitive", "reduced_sensitivity", "resistant")
@@ -267,6 +275,54 @@ def _without_baseline(tier, model_verdict, unaddressed) -> Verdict:
                    f"only reduced-benefit evidence applies: {_named(red)}", markers=_markers(red))
 
 
+def _failed_trials(evidence: Sequence[EvidenceItem]) -> list[EvidenceItem]:
+    """Rule 11: level-A/B failed trials of exactly the planned regimen that apply."""
+    return sorted((e for e in evidence if e.no_added_benefit and e.level in ("A", "B")
+                   and e.direction == "supports" and e.strength == "exact" and e.setting_applies
+                   and e.superseded_by is None and e.claim != "prognostic"),
+                  key=lambda e: (_RANK[e.level], not _in_tumour_type(e), e.record_id))
+
+
+def _trial(e: EvidenceItem) -> str:
+    names = [c.trial for c in e.sources if c.trial]
+    return f"{names[0]} ({e.record_id})" if names else e.record_id
+
+
+def _after_failure(failed: list[EvidenceItem], evidence: Sequence[EvidenceItem],
+                   model_verdict: str | None) -> Verdict:
+    """Rule 11: no added benefit over the comparator in this population, unless benefit evidence
+    on the same regimen, at least as strong, contests it."""
+    first = failed[0]
+    level = first.level
+    what = (f"{_trial(first)} found no added benefit over {first.no_added_benefit} "
+            f"(level {level})")
+    rivals = [e for e in evidence if e.effect == "sensitivity" and e.relevance == "exact regimen"
+              and e.direction == "supports" and e.strength == "exact" and e.setting_applies
+              and e.superseded_by is None and e.claim != "prognostic"
+              and _RANK[e.level] <= _RANK[level]
+              # a failure in the profile's own subgroup (right-sided primary) outranks benefit in
+              # the whole population (rule 3); only benefit as specific contests it
+              and (e.setting_specific or not first.setting_specific)]
+    counted = frozenset(e.record_id for e in failed)
+    if rivals:
+        verdict = model_verdict if model_verdict in _DIRECTIONAL else "uncertain"
+        return Verdict(verdict, 0.45 if verdict != "uncertain" else 0.3, "conflicting evidence",
+                       counted | {e.record_id for e in rivals},
+                       f"{what}, while level {_best(rivals)} evidence on the same regimen shows benefit: "
+                       f"{_named(rivals)}; "
+                       + (f"the network model reads {verdict.replace('_', ' ')}"
+                          if verdict != "uncertain" else "the network model does not decide"))
+    if level == "A" and _in_tumour_type(first):
+        return Verdict("resistant", LEVEL_CONFIDENCE["A"], "clinical evidence", counted,
+                       f"no benefit: {what}, which outranks evidence for other regimens of the drug")
+    # the subgroup the profile states (sidedness=right) is what lowers the benefit
+    subgroup = [r for e in failed if e.setting_specific and e.setting_reason
+                for r in e.setting_reason.split(", ") if "=" in r]
+    return Verdict("reduced_sensitivity", LEVEL_CONFIDENCE[level] - 0.2, "clinical evidence", counted,
+                   f"{what}{'' if _in_tumour_type(first) else ' in another tumour type'}",
+                   markers=tuple(dict.fromkeys(subgroup)))
+
+
 def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
            unaddressed: Sequence[str] = ()) -> Verdict:
     """The verdict for the query from its evidence and the model's own verdict (rules 2-10).
@@ -275,7 +331,7 @@ def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
     model's verdict resistant (rule 9). Required tests are applied afterwards (:func:`withhold`).
     """
     tier = _usable(evidence)
-    if not tier:
+    if not tier and not _failed_trials(evidence):
         no_effect = any(e.effect == "no_effect" and e.direction == "supports" for e in evidence)
         if model_verdict in _DIRECTIONAL:
             why = ("the evidence says the alteration does not change the response"
@@ -287,7 +343,11 @@ def decide(evidence: Sequence[EvidenceItem], model_verdict: str | None,
     baseline = [e for e in tier if e.effect == "sensitivity" and not e.specific and e.level == "A"]
     # a setting-specific population record outranks a general one (rule 3)
     baseline = [e for e in baseline if e.setting_specific] or baseline
-    if baseline:
+    failed = _failed_trials(evidence)
+    if failed:
+        v = _after_failure(failed, evidence, model_verdict)
+        level = _best([e for e in evidence if e.record_id in v.counted])
+    elif baseline:
         v = _with_baseline(baseline, tier, model_verdict)
         level = "A" if v.verdict != "resistant" else _best([e for e in tier if e.record_id in v.counted])
     else:
@@ -327,3 +387,11 @@ def withhold(v: Verdict, missing, deciding_level: str | None) -> Verdict:
         return replace(v, confidence=max(0.05, v.confidence - RECOMMENDED_MISSING * len(recommended)),
                        note=f"{v.note}; recommended test not done: {names}")
     return v
+
+
+def no_molecular_data(v: Verdict) -> Verdict:
+    """Rule 1 at its limit: a sample named in a clinical file only was never tested for anything,
+    so nothing decides (not even a tumour type's population evidence, which presumes a tested
+    biomarker state or an unselected trial the board would still test for)."""
+    return Verdict("uncertain", 0.2, "required tests missing", frozenset(),
+                   f"{NO_MOLECULAR_DATA} (named in a clinical file only)", model_note=v.model_note)

@@ -322,7 +322,10 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
         note = (tree.resolve(tumor_type) or ("", None))[1]
         if note is not None:
             s.notes.append(note)
-    s.molecular = bool(s.features or s.assessed or s.unrecognized)
+    # a query stated directly is not a sample named in a clinical file only (molecular_data False
+    # means exactly that, and predict then decides nothing): what it leaves out was not tested,
+    # which the required tests say
+    s.molecular = True
     _apply_assays(samples, assay, tested)
     return samples.profiles()[0]
 
