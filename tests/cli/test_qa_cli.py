@@ -59,7 +59,7 @@ def test_evolve_runs_with_short_options(tmp_path):
     assert rc == 0
     doc = json.loads(out.read_text())
     assert doc["tumor_type"] == "COADREAD"
-    assert any("KRAS G12D" in c["name"] for c in doc["plan"]["clones"])
+    assert doc["plan"]["clones"][0]["genotype"] == ["KRAS G12D"]
 
 
 def test_evolve_unknown_sample_names_the_option(tmp_path, capsys):
