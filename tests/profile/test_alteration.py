@@ -100,3 +100,9 @@ def test_wild_type_and_a_change_it_excludes_is_an_error(wild_type, change):
 def test_wild_type_elsewhere_is_not_a_contradiction(wild_type, change):
     p = profile_from_strings([wild_type, change])
     assert [str(f) for f in p.features] == [change]
+
+
+def test_wild_type_beside_a_measured_subclone_is_kept_with_a_note():
+    p = profile_from_strings(["KRAS wild-type", "KRAS G12D VAF 2%"])
+    assert [str(f) for f in p.features] == ["KRAS G12D"]
+    assert any("subclone" in n for n in p.notes)

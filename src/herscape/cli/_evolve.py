@@ -108,7 +108,12 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
                          value=str(plot))
     sample = _sample_alias(sample, sample_id)
     tree = load_oncotree(oncotree_file) if oncotree_file is not None else None
-    result = read_profiles(list(inputs or []), tumor_type=tumor_type, alterations=alteration or [],
+    fractions = _allele_fractions(allele_fraction or [])
+    # a stated alteration with an --allele-fraction is a measured subclone: said so to the
+    # reader, a wild-type statement beside it is not a contradiction (profile docs)
+    alteration = [f"{a} VAF {fractions[a.strip()] * 100:g}%" if a.strip() in fractions else a
+                  for a in alteration or []]
+    result = read_profiles(list(inputs or []), tumor_type=tumor_type, alterations=alteration,
                            markers=marker or [], skip_bad=skip_bad, tree=tree)
     profiles = list(result.profiles)
     if sample is not None:
@@ -128,7 +133,6 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
         raise UsageError(f"{len(bad)} input(s) not understood (use --skip-bad to simulate without "
                          f"them): {listing}", field="alteration",
                          value=bad[0].input)
-    fractions = _allele_fractions(allele_fraction or [])
     if fractions:
         from herscape.evolve import with_allele_fractions
 
