@@ -65,13 +65,13 @@ def test_mutation_fields():
 
 
 def test_profile_from_strings_keeps_what_it_cannot_read():
-    p = profile_from_strings(["KRAS G12D", "FOO G12D", "KRAS wt"], markers=["AREG=low", "junk"],
+    p = profile_from_strings(["KRAS G12D", "FOO G12D", "BRAF wt"], markers=["AREG=low", "junk"],
                              tumor_type="coad", prior_therapies=["cetuximab:progressed"])
     assert p.tumor_type == "COAD"
     assert [str(f) for f in p.features] == ["KRAS G12D", "AREG=low"]
     assert [u.input for u in p.unrecognized] == ["FOO G12D", "junk"]
     assert "closest" in p.unrecognized[0].reason
-    assert ("mutation", "KRAS") in p.assessed
+    assert ("mutation", "BRAF") in p.assessed  # a KRAS wt beside KRAS G12D is now an error
     assert str(p.prior_therapies[0]) == "cetuximab:progressed"
     assert p.is_assessed("mutation", "KRAS") and not p.is_assessed("mutation", "NRAS")
 
@@ -81,3 +81,28 @@ def test_unknown_tumour_type_is_a_usage_error():
         profile_from_strings(["KRAS G12D"], tumor_type="COADRED")
     with pytest.raises(UsageError, match="outcome"):
         profile_from_strings([], prior_therapies=["cetuximab:exploded"])
+
+
+@pytest.mark.parametrize(("wild_type", "change"), [
+    ("RAS wild-type", "KRAS G12D"), ("all-RAS wt", "NRAS Q61K"), ("BRAF wild type", "BRAF V600E"),
+    ("HER2 not amplified", "HER2 amplified"), ("KRAS codon 12 wild type", "KRAS G12C"),
+])
+def test_wild_type_and_a_change_it_excludes_is_an_error(wild_type, change):
+    with pytest.raises(UsageError, match="give the one the report says") as info:
+        profile_from_strings([wild_type, change])
+    assert wild_type in str(info.value) and change in str(info.value)
+
+
+@pytest.mark.parametrize(("wild_type", "change"), [
+    ("KRAS exon 2 wild type", "KRAS Q61H"), ("KRAS wild type", "NRAS G12D"),
+    ("RAS/BRAF wild-type", "EGFR S492R"), ("HER2 not amplified", "ERBB2 V777L"),
+])
+def test_wild_type_elsewhere_is_not_a_contradiction(wild_type, change):
+    p = profile_from_strings([wild_type, change])
+    assert [str(f) for f in p.features] == [change]
+
+
+def test_wild_type_beside_a_measured_subclone_is_kept_with_a_note():
+    p = profile_from_strings(["KRAS wild-type", "KRAS G12D VAF 2%"])
+    assert [str(f) for f in p.features] == ["KRAS G12D"]
+    assert any("subclone" in n for n in p.notes)

@@ -173,3 +173,14 @@ def test_study_files_alone_are_rejected_saying_what_they_are(name, what):
 def test_study_data_files_alone(name, fmt):
     assert detect_format(STUDY / name) == fmt
     assert read_profiles([STUDY / name]).profiles
+
+
+def test_maf_protein_columns_that_disagree_are_noted():
+    # the GRCh38 example row: HGVSp_Short p.Q212K beside HGVSp Gln121Lys (docs/qa_2026-12-02.md)
+    p = _read(ONCOKB / "example_maf_grch38.txt")["TCGA-02-0033-01"]
+    assert "FGFR2 Q212K" in _texts(p)
+    assert any("example_maf_grch38.txt:8" in n and "Gln121Lys" in n and "HGVSp_Short" in n
+               for n in p.notes)
+    # rows whose two columns agree say nothing
+    lung = _read(ONCOKB / "example_maf_grch38.txt")["TCGA-05-4417-01"]
+    assert not any("HGVSp" in n for n in lung.notes)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from importlib import metadata, resources
@@ -21,6 +20,7 @@ import typer
 from rich.table import Table
 
 from herscape.cli import app, err_console, out_console
+from herscape.cli._files import temp_beside
 from herscape.errors import ProfileParseError, ReportError, UsageError
 from herscape.knowledge import KnowledgeBase, Matcher, SampleMatches, load_kb
 from herscape.profile import MafRows, Profile, load_oncotree, oncotree, read_profiles
@@ -104,7 +104,7 @@ def _atomic_write(path: Path, write: Callable[[TextIO], None]) -> None:
     if not folder.is_dir():
         msg = f"folder {str(folder)!r} does not exist"
         raise ReportError(msg, source=str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = temp_beside(folder / path.name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             write(fh)
@@ -204,8 +204,16 @@ def _write_sample_tsv(fh: TextIO, profiles: list[Profile], results: list[SampleM
 # text
 
 
+def no_molecular_data(from_files: bool) -> str:
+    """Why a profile has no molecular data: a clinical file named the sample but no data file
+    did, or (no file given) nothing was stated on the command line."""
+    if from_files:
+        return "no molecular data for this sample (named in a clinical file only)"
+    return "no molecular data: no alteration, marker or assay stated (nothing was tested)"
+
+
 def _print_text(profiles: list[Profile], results: list[SampleMatches],
-                skipped: list[ProfileParseError], kb: KnowledgeBase) -> None:
+                skipped: list[ProfileParseError], kb: KnowledgeBase, *, from_files: bool = True) -> None:
     rel = kb.release
     out_console.print(f"knowledge release {rel.version} of {rel.date}" if rel is not None
                       else "knowledge release not recorded", highlight=False, style="dim")
@@ -220,8 +228,7 @@ def _print_text(profiles: list[Profile], results: list[SampleMatches],
         for note in p.notes:
             out_console.print(f"[dim]note[/]: {note}", highlight=False)
         if not p.molecular_data:
-            out_console.print("no molecular data for this sample (named in a clinical file only)",
-                              highlight=False)
+            out_console.print(no_molecular_data(from_files), highlight=False)
         if r.by_therapy:
             table = Table(show_header=True, header_style="bold")
             for col in ("therapy", "resistance", "sensitivity", "evidence", "strategies"):
@@ -291,7 +298,7 @@ def annotate(inputs: list[Path], *, tumor_type: str | None = None,  # noqa: PLR0
             _write_sample_tsv(fh, profiles, results)
 
     if fmt == "text" and out is None:
-        _print_text(profiles, results, skipped, kb)
+        _print_text(profiles, results, skipped, kb, from_files=bool(inputs))
     elif out is None:
         import io
 

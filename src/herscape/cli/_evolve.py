@@ -64,9 +64,9 @@ def _ctdna(lod: float | None, min_molecules: int | None, draw_ml: float | None):
 @app.command("evolve")
 def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     inputs: Annotated[list[Path] | None, typer.Argument(help="profile files (MAF, VCF, CNA, JSON, study folder)")] = None,
-    tumor_type: Annotated[str | None, typer.Option("--tumor-type", help="OncoTree code, e.g. COADREAD")] = None,
-    alteration: Annotated[list[str] | None, typer.Option("--alteration", help="e.g. 'KRAS G12D' (repeatable)")] = None,
-    marker: Annotated[list[str] | None, typer.Option("--marker", help="NAME=VALUE (repeatable)")] = None,
+    tumor_type: Annotated[str | None, typer.Option("--tumor-type", "-t", help="OncoTree code or common name, e.g. COADREAD")] = None,
+    alteration: Annotated[list[str] | None, typer.Option("--alteration", "-a", help="e.g. 'KRAS G12D' (repeatable)")] = None,
+    marker: Annotated[list[str] | None, typer.Option("--marker", "-m", help="NAME=VALUE (repeatable)")] = None,
     allele_fraction: Annotated[list[str] | None, typer.Option("--allele-fraction", help="'KRAS G12D=0.05': a subclone's allele fraction (repeatable)")] = None,
     purity: Annotated[float | None, typer.Option("--purity", help="tumour cell fraction of the sequenced sample (allele fractions are divided by it)")] = None,
     schedule: Annotated[str | None, typer.Option("--schedule", help="e.g. 'cetuximab until progression; off 4 months; cetuximab', or a .yaml/.txt file")] = None,
@@ -80,21 +80,24 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     draw_ml: Annotated[float | None, typer.Option("--draw-ml", help="plasma per blood draw, mL (default 8.25)")] = None,
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 42,
     threads: Annotated[int, typer.Option("--threads", help="threads for cohorts (same result for any)")] = 1,
-    fmt: Annotated[_Format, typer.Option("--format", help="text, json or tsv")] = _Format.text,
-    out: Annotated[Path | None, typer.Option("--out", help="file to write (default stdout)")] = None,
+    fmt: Annotated[_Format, typer.Option("--format", "-f", help="text, json or tsv")] = _Format.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="file to write (default stdout); untouched on error")] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="write the patient's plots to this .svg file")] = None,
-    sample: Annotated[str | None, typer.Option("--sample", help="the sample to use from a multi-sample file")] = None,
+    sample_id: Annotated[str | None, typer.Option("--sample-id", help="the sample to use from a multi-sample input")] = None,
+    oncotree_file: Annotated[Path | None, typer.Option("--oncotree", help="OncoTree to use (API JSON or TSV; default: the shipped release)")] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="simulate despite inputs that are not understood")] = False,
+    sample: Annotated[str | None, typer.Option("--sample", hidden=True, help="deprecated: use --sample-id")] = None,
 ) -> None:
     """Clones, ctDNA and response over time under a schedule (Bozic 2013 hybrid branching process).
 
     One patient (the preset's typical patient, or --burden/--lesions) gives its time course
     (TSV: one row a week); --patients N > 1 adds a virtual cohort (TSV: one row per patient).
     """
+    from herscape.cli._predict import _sample_alias
     from herscape.evolve import build_plan, run_to_dict, simulate_cohort, simulate_patient
     from herscape.evolve._output import cohort_tsv, to_text, to_tsv
     from herscape.evolve._plot import patient_svg
-    from herscape.profile import read_profiles
+    from herscape.profile import load_oncotree, read_profiles
 
     if patients < 1:
         raise UsageError(f"--patients must be at least 1; got {patients}", field="--patients", value=patients)
@@ -103,19 +106,26 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
     if plot is not None and plot.suffix.lower() != ".svg":
         raise UsageError(f"--plot writes SVG: give a .svg file; got {str(plot)!r}", field="--plot",
                          value=str(plot))
-    result = read_profiles(list(inputs or []), tumor_type=tumor_type, alterations=alteration or [],
-                           markers=marker or [], skip_bad=skip_bad)
+    sample = _sample_alias(sample, sample_id)
+    tree = load_oncotree(oncotree_file) if oncotree_file is not None else None
+    fractions = _allele_fractions(allele_fraction or [])
+    # a stated alteration with an --allele-fraction is a measured subclone: said so to the
+    # reader, a wild-type statement beside it is not a contradiction (profile docs)
+    alteration = [f"{a} VAF {fractions[a.strip()] * 100:g}%" if a.strip() in fractions else a
+                  for a in alteration or []]
+    result = read_profiles(list(inputs or []), tumor_type=tumor_type, alterations=alteration,
+                           markers=marker or [], skip_bad=skip_bad, tree=tree)
     profiles = list(result.profiles)
     if sample is not None:
         profiles = [p for p in profiles if p.sample_id == sample]
         if not profiles:
-            raise UsageError(f"no sample {sample!r} in the input", field="--sample", value=sample)
+            raise UsageError(f"no sample {sample!r} in the input", field="--sample-id", value=sample)
     if not profiles:
         raise UsageError("no profile given: name a file or use --alteration/--marker", field="inputs")
     if len(profiles) > 1:
         ids = ", ".join(p.sample_id for p in profiles[:8])
-        raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample",
-                         field="--sample")
+        raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample-id",
+                         field="--sample-id")
     profile = profiles[0]
     bad = list(profile.unrecognized)
     if bad and not skip_bad:
@@ -123,7 +133,6 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
         raise UsageError(f"{len(bad)} input(s) not understood (use --skip-bad to simulate without "
                          f"them): {listing}", field="alteration",
                          value=bad[0].input)
-    fractions = _allele_fractions(allele_fraction or [])
     if fractions:
         from herscape.evolve import with_allele_fractions
 

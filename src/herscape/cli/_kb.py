@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +14,7 @@ from rich.table import Table
 
 from herscape._config import seeds_dir
 from herscape.cli import app, out_console
+from herscape.cli._files import temp_beside
 from herscape.errors import UsageError
 from herscape.knowledge import RECORD_TYPES, load_kb
 from herscape.knowledge._diff import KbDiff, diff_folders
@@ -104,7 +104,7 @@ def write_atomically(text: str, out: Path | None) -> None:
     if out.parent and not out.parent.exists():
         msg = f"folder {str(out.parent)!r} does not exist"
         raise UsageError(msg, field="--out", value=str(out))
-    fd, tmp = tempfile.mkstemp(dir=out.parent or Path("."), prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(out)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -13,6 +13,8 @@ import typer
 from rich.progress import Progress
 
 from herscape.cli import app, err_console, out_console
+from herscape.cli._annotate import no_molecular_data
+from herscape.cli._files import temp_beside
 from herscape.cli._kb import write_atomically
 from herscape.errors import UsageError
 from herscape.predict import SCREENS, predict
@@ -31,9 +33,8 @@ class _Format(StrEnum):
 
 def _write_bytes(data: bytes, out: Path) -> None:
     import os
-    import tempfile
 
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(out)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -71,14 +72,14 @@ def _sample_alias(sample: str | None, sample_id: str | None) -> str | None:
     return sample
 
 
-def _print_notes(notes: tuple[str, ...], profiles: list) -> None:
+def _print_notes(notes: tuple[str, ...], profiles: list, *, from_files: bool) -> None:
     """Informational notes on stderr (they never stop a prediction)."""
     for note in [*notes, *(n for p in profiles for n in p.notes)][:20]:
         err_console.print(f"[dim]note:[/] {note}", highlight=False)
     for p in profiles:
         if not p.molecular_data:
-            err_console.print(f"[yellow]warning:[/] no molecular data for sample {p.sample_id!r} "
-                              "(named in a clinical file only)", highlight=False)
+            err_console.print(f"[yellow]warning:[/] sample {p.sample_id!r}: "
+                              f"{no_molecular_data(from_files)}", highlight=False)
 
 
 @contextmanager
@@ -87,7 +88,6 @@ def _line_sink(out: Path | None) -> Iterator[Callable[[str], None]]:
     replaces ``out`` only when every line is written."""
     import os
     import sys
-    import tempfile
 
     if out is None:
         def echo(line: str) -> None:
@@ -98,7 +98,7 @@ def _line_sink(out: Path | None) -> Iterator[Callable[[str], None]]:
         return
     if out.parent and not out.parent.exists():
         raise UsageError(f"folder {str(out.parent)!r} does not exist", field="--out", value=str(out))
-    fd, tmp = tempfile.mkstemp(dir=out.parent or Path("."), prefix=f".{out.name}.", suffix=".tmp")
+    fd, tmp = temp_beside(out)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             yield fh.write
@@ -166,7 +166,7 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
         ids = ", ".join(p.sample_id for p in profiles[:8])
         raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample-id "
                          "or use --format json", field="--sample-id")
-    _print_notes(result.notes, profiles)
+    _print_notes(result.notes, profiles, from_files=bool(inputs))
     preds = []
     with Progress(console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
         for profile in profiles:

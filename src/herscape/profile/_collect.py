@@ -41,6 +41,9 @@ class _Sample:
     unlisted_genes: dict[str, None] = field(default_factory=dict)
     without_gene: int = 0
     tumor_type: str | None = None
+    #: the cancer type of the cBioPortal study the sample came from (``meta_study.txt``): used
+    #: only when neither the sample's clinical row nor ``--tumor-type`` gives one
+    study_tumor_type: str | None = None
     therapies: list[PriorTherapy] = field(default_factory=list)
     molecular: bool = False  # a molecular file (not only a clinical file) named the sample
     notes: list[str] = field(default_factory=list)
@@ -120,6 +123,7 @@ class Samples:
             s.molecular = s.molecular or o.molecular
             s.notes.extend(o.notes)
             s.tumor_type = s.tumor_type or o.tumor_type
+            s.study_tumor_type = s.study_tumor_type or o.study_tumor_type
             s.therapies.extend(o.therapies)
         self.skipped.extend(other.skipped)
         self.notes.extend(other.notes)
@@ -144,7 +148,8 @@ class Samples:
             if s.without_gene:
                 notes.append(f"{s.without_gene} variant(s) with no gene in the annotation "
                              "(intergenic): not used")
-            out.append(Profile(sid, s.tumor_type or default_tumor_type, tuple(s.features),
+            out.append(Profile(sid, s.tumor_type or default_tumor_type or s.study_tumor_type,
+                               tuple(s.features),
                                tuple(s.therapies), frozenset(s.assessed), tuple(s.unrecognized),
                                notes=tuple(notes), molecular_data=s.molecular))
         return out

@@ -1,7 +1,8 @@
 """MAF files (GDC/TCGA and cBioPortal ``data_mutations``): one row per variant, many samples.
 
 Columns used: ``Hugo_Symbol`` and ``Tumor_Sample_Barcode`` (required); the protein change from
-``HGVSp_Short``, else ``HGVSp``, else ``Protein_Change``/``Amino_Acid_Change``;
+``HGVSp_Short``, else ``HGVSp``, else ``Protein_Change``/``Amino_Acid_Change`` (with both HGVSp columns, a
+row whose two columns name different residues gets a note);
 ``Variant_Classification``; ``t_alt_count`` with ``t_depth`` (or ``t_ref_count``) for the allele
 fraction; ``Mutation_Status`` for the origin. Leading ``#`` lines are skipped. A MAF row for one gene
 says nothing about another: a MAF assesses only the genes it has rows for (through their
@@ -11,6 +12,7 @@ cBioPortal gene-panel matrix or sequenced case list).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +113,22 @@ def _change(gene: str, text: str, vc: str) -> tuple[ProteinChange | None, str, s
     return None, VARIANT_CLASSES.get(vc, "unspecified"), problem
 
 
+_RESIDUE = re.compile(r"\d+")
+
+
+def _check_long_form(samples: Samples, sample: str, gene: str, short: str, long: str,
+                     where: str) -> None:
+    """A note when ``HGVSp`` names another residue than ``HGVSp_Short`` on the same row (the
+    OncoKB GRCh38 example: ``p.Q212K`` beside ``Gln121Lys``): herscape uses ``HGVSp_Short``, as
+    cBioPortal and the OncoKB annotator do, and says so rather than choosing silently."""
+    if long in _EMPTY:
+        return
+    a, b = _RESIDUE.search(short), _RESIDUE.search(long)
+    if a is not None and b is not None and a.group() != b.group():
+        samples.note(f"{where}: {gene} HGVSp_Short {short!r} and HGVSp {long!r} name "
+                     "different residues; used HGVSp_Short", sample)
+
+
 def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> None:  # noqa: PLR0912, PLR0915 - one pass over the file, column by column
     """Read a MAF into ``samples``; bad lines go through :meth:`Samples.bad`.
 
@@ -149,6 +167,8 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             raise ProfileParseError(msg, source=src, line=lineno, field="Variant_Classification")
         i_gene, i_sample = col["Hugo_Symbol"], col["Tumor_Sample_Barcode"]
         i_prot = next((col[c] for c in _PROTEIN_COLUMNS if c in col), None)
+        # both protein columns: the one not used is checked against the one used (by residue)
+        i_long = col.get("HGVSp") if "HGVSp_Short" in col else None
         i_vc = col.get("Variant_Classification")
         i_alt, i_depth = col.get("t_alt_count"), col.get("t_depth")
         i_status = col.get("Mutation_Status")
@@ -201,6 +221,9 @@ def read_maf(path: Path, samples: Samples, *, rows: MafRows | None = None) -> No
             exon = exon_of(gene, change.position) if change is not None and gene in exon_genes else None
             if problem is not None:
                 samples.unrecognized(sample, f"{gene_raw} {prot}", problem, source=src, line=lineno)
+            if i_long is not None and change is not None:
+                _check_long_form(samples, sample, gene_raw, prot, cells[i_long].strip(),
+                                 f"{path.name}:{lineno}")
             af = round(alt / depth, 4) if alt is not None and depth else None
             origin = "somatic"
             if i_status is not None:

@@ -280,6 +280,50 @@ def _add_string(samples: Samples, sample_id: str, text: str, vocab: MarkerVocabu
         s.unlisted_genes[symbol] = None
 
 
+def _feature_target(f) -> tuple[str, str] | None:
+    """The (scope, target) a mutation or copy-number feature lies in, for a contradiction check."""
+    kind = getattr(f, "kind", None)
+    if kind == "copy_number":
+        return "copy_number", f.gene
+    if kind == "mutation":
+        codon = getattr(getattr(f, "change", None), "position", None)
+        return "mutation", f"{f.gene} codon {codon}" if isinstance(codon, int) else f.gene
+    return None
+
+
+def _check_not_contradicted(texts: list[str], vocab: MarkerVocabulary) -> list[str]:
+    """A wild-type statement and a change it excludes, both stated (``RAS wild-type`` with
+    ``KRAS G12D``, ``HER2 not amplified`` with ``HER2 amplified``), is ambiguous input: which
+    one is the result decides the verdict, so it is an error naming both, never a silent pick.
+
+    A change stated with its allele fraction (``KRAS G12D VAF 2%``) is a measured subclone, which
+    a less sensitive wild-type test can miss: it is kept, and the returned note says so."""
+    notes: list[str] = []
+    parsed = []
+    for text in texts:
+        try:
+            parsed.append((text, parse_alteration(text, vocabulary=vocab)))
+        except ValueError:
+            continue  # reported as not understood by _add_string
+    statements = [(text, p.assessed) for text, p in parsed if p.assessed and not p.features]
+    for wt_text, pairs in statements:
+        probe = Profile("probe", None, (), assessed=frozenset(pairs))
+        for text, p in parsed:
+            for f in p.features:
+                where = _feature_target(f)
+                if where is None or not probe.is_assessed(*where):
+                    continue
+                if getattr(f, "allele_fraction", None) is not None:
+                    notes.append(f"{wt_text!r} and {text!r} both stated: read as a subclone below "
+                                 "the detection limit of the wild-type test; the change is kept")
+                    continue
+                msg = (f"{wt_text!r} states {f.gene} was tested and found unchanged there, "
+                       f"but {text!r} states a change in it: give the one the report says, or "
+                       "the change's allele fraction ('... VAF 2%') if it is a subclone")
+                raise UsageError(msg, field="alteration", value=text)
+    return notes
+
+
 def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[str] = (),  # noqa: PLR0913 - the statements a user gives, plus what was tested
                          sample_id: str = "sample", tumor_type: str | None = None,
                          prior_therapies: Iterable[str] = (),
@@ -304,6 +348,8 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
         raise UsageError(msg, field="sample_id", value=sample_id.encode("utf-8", "replace").decode())
     samples = Samples()
     samples.sample(sample_id)
+    alterations = list(alterations)
+    subclone_notes = _check_not_contradicted(alterations, vocab)
     for text in alterations:
         _add_string(samples, sample_id, text, vocab)
     for text in markers:
@@ -312,6 +358,7 @@ def profile_from_strings(alterations: Iterable[str] = (), *, markers: Iterable[s
             continue
         _add_string(samples, sample_id, text, vocab)
     s = samples.sample(sample_id)
+    s.notes.extend(subclone_notes)
     for text in prior_therapies:
         try:
             s.therapies.append(PriorTherapy.parse(text))

@@ -11,6 +11,11 @@ Read (by ``genetic_alteration_type`` / ``datatype`` of each ``meta_*.txt``):
   :func:`~herscape.profile._tables.read_expression_matrix`).
 * ``GENE_PANEL_MATRIX``: which gene panel profiled each sample, with the panel files
   (``stable_id:``, ``gene_list:``) found in the folder.
+* ``meta_study.txt`` ``type_of_cancer``: the tumour type of every sample that neither its
+  clinical row (``ONCOTREE_CODE``) nor ``--tumor-type`` types, as cBioPortal itself defaults
+  it. A study-specific code (``brca-es0``) is read through its ``data_cancer_type.txt`` row:
+  the name, else the parent, as an OncoTree code or name, with a note; a code that does not
+  resolve leaves the samples untyped, with a note.
 
 Every other meta file (segments, log2 copy number, continuous expression, methylation,
 GSVA, generic assays, treatment response, resources, cancer types) is listed in the notes
@@ -192,6 +197,7 @@ def read_study(folder: Path, samples: Samples, tree: OncoTree, vocabulary: Marke
         raise ProfileParseError(msg, source=str(folder))
     if "clinical" in files:
         read_clinical_samples(files["clinical"], samples, tree)
+    study_type = _study_tumor_type(folder, samples, tree)
     if "mutations" in files:
         read_maf(files["mutations"], samples, rows=maf_rows)
     if "cna" in files:
@@ -203,6 +209,50 @@ def read_study(folder: Path, samples: Samples, tree: OncoTree, vocabulary: Marke
     if "expression" in files:
         read_expression_matrix(files["expression"], samples, vocabulary)
     _assess_study(folder, files, metas, samples)
+    if study_type is not None:
+        for sid in samples.sample_ids:
+            samples.sample(sid).study_tumor_type = study_type
+
+
+def _cancer_type_row(folder: Path, code: str) -> list[str] | None:
+    """The ``data_cancer_type.txt`` row (type_of_cancer, name, colour, parent) of ``code``."""
+    path = folder / "data_cancer_type.txt"
+    if not path.is_file():
+        return None
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        cells = [c.strip() for c in line.split("\t")]
+        if cells and cells[0].lower() == code.lower():
+            return cells
+    return None
+
+
+def _study_tumor_type(folder: Path, samples: Samples, tree: OncoTree) -> str | None:
+    """The OncoTree code of the study's ``type_of_cancer`` (see the module doc), or ``None``."""
+    path = folder / "meta_study.txt"
+    if not path.is_file():
+        return None
+    code = _meta(path).get("type_of_cancer", "").strip()
+    if not code:
+        return None
+    found = tree.resolve(code)
+    if found is not None:
+        samples.note(f"{folder.name}: samples without ONCOTREE_CODE take the study's cancer type "
+                     f"{found[0]} (meta_study.txt type_of_cancer {code!r})")
+        return found[0]
+    row = _cancer_type_row(folder, code)
+    if row is not None:
+        for what, text in (("name", row[1] if len(row) > 1 else ""),
+                           ("parent", row[3] if len(row) > 3 else "")):
+            hit = tree.resolve(text) if text else None
+            if hit is not None:
+                samples.note(f"{folder.name}: study cancer type {code!r} is not an OncoTree code; "
+                             f"read through its {what} {text!r} in data_cancer_type.txt as "
+                             f"{hit[0]}; samples without ONCOTREE_CODE take it (give "
+                             "--tumor-type for a more specific type)")
+                return hit[0]
+    samples.note(f"{folder.name}: study cancer type {code!r} (meta_study.txt type_of_cancer) is "
+                 "not an OncoTree code and does not resolve; give --tumor-type")
+    return None
 
 
 def _assess_study(folder: Path, files: dict[str, Path], metas: dict[str, dict[str, str]],
