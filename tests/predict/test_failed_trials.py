@@ -98,3 +98,16 @@ def test_no_molecular_data_end_to_end_from_a_study_folder(tmp_path: Path, capsys
     jsonschema.validate(doc, SCHEMA)
     assert doc["verdict"] == "uncertain"
     assert "no molecular data for this sample" in doc["verdict_line"]
+
+
+@pytest.mark.parametrize(("alts", "therapy", "verdict"), [
+    (["EGFR ex20ins"], "gefitinib", "resistant"),  # exon 20 insertion: not TKI-sensitising
+    (["EGFR L858R"], "gefitinib", "sensitive"),
+    (["EGFR L858R", "EGFR T790M"], "gefitinib", "resistant"),
+    (["EGFR L858R", "EGFR T790M"], "osimertinib", "sensitive"),
+])
+def test_egfr_tki_populations_are_the_sensitising_mutations(run, alts, therapy, verdict) -> None:
+    """Trial populations of EGFR TKIs are exon 19 deletions and L858R (and the uncommon G719X,
+    S768I, L861Q), not every activating EGFR mutation: exon 20 insertions and T790M are not."""
+    pred = run(alts, "LUAD", therapy, screen="none")
+    assert pred.verdict == verdict and pred.basis == "clinical evidence", pred.summary
