@@ -36,10 +36,13 @@ from herscape.evolve._calibration import (
 )
 
 Z90 = 1.2815515655446004
-#: Coarse grid (per day), then a fine grid of FINE_STEP within one coarse step of the best point.
+#: Coarse grid (per day), then a fine grid around the best point: the median in steps of
+#: 0.0005 (median PFS moves about 1.5 months per 0.0005/day where the median patient barely
+#: grows), the SD in steps of 0.001, four and two steps either side.
 MEDIANS = np.round(np.arange(-0.0100, 0.0301, 0.0025), 4)
 SDS = np.round(np.arange(0.0025, 0.0301, 0.0025), 4)
-FINE_STEP = 0.0005
+FINE_MEDIANS = np.round(np.arange(-0.002, 0.00201, 0.0005), 4)
+FINE_SDS = np.round(np.arange(-0.002, 0.00201, 0.001), 4)
 
 
 def _spread(p, median: float, sd: float):
@@ -74,9 +77,8 @@ def fit(preset_id: str, threads: int) -> tuple[float, float, dict, float]:
                     best = (obj, float(med), float(sd), figs)
 
     search(MEDIANS, SDS)
-    step = float(MEDIANS[1] - MEDIANS[0])
-    fine = np.round(np.arange(-step, step + FINE_STEP / 2, FINE_STEP), 4)
-    search(np.round(best[1] + fine, 4), [x for x in np.round(best[2] + fine, 4) if x > 0])
+    search(np.round(best[1] + FINE_MEDIANS, 4),
+           [x for x in np.round(best[2] + FINE_SDS, 4) if x > 0])
     return best[1], best[2], best[3], best[0]
 
 

@@ -1,5 +1,5 @@
 """Presets against the trials they are calibrated on (issue 14 follow-up): each preset's
-calibration cohort (its profile, first-line schedule, 400 patients, seed 7) meets every target
+calibration cohort (its profile, first-line schedule, 1000 patients, seed 7) meets every target
 (ORR, median PFS or 12-month PFS rate, from the knowledge records named in the preset file)
 within the stated tolerance."""
 

@@ -23,7 +23,7 @@ from herscape.evolve._simulate import CohortResult, km_median, simulate_cohort
 from herscape.profile import profile_from_strings
 
 __all__ = ["TargetCheck", "calibration_cohort", "calibration_figures", "calibration_plan",
-           "check_targets", "km_rate"]
+           "check_targets", "interpolated_median", "km_rate"]
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,30 @@ def km_rate(times: np.ndarray, events: np.ndarray, day: float) -> float:
     return surv
 
 
+def interpolated_median(times: np.ndarray, events: np.ndarray) -> float:
+    """Day at which the Kaplan-Meier curve, joined linearly between its event times (from 1 at
+    day 0), crosses 0.5; ``inf`` if it does not. Progression is seen only at scans, so the
+    step median jumps a whole imaging interval when the share progressed at one scan passes
+    half; the joined curve moves continuously with the parameters, which the fit needs."""
+    ev = events.astype(bool)
+    t_prev, s_prev = 0.0, 1.0
+    for t in np.unique(times[ev]):
+        s = km_rate(times, events, float(t))
+        if s <= 0.5:
+            return t_prev + (float(t) - t_prev) * (s_prev - 0.5) / (s_prev - s)
+        t_prev, s_prev = float(t), s
+    return float("inf")
+
+
 def calibration_figures(cohort: CohortResult) -> dict[str, float | None]:
-    """ORR, median PFS (months, ``None`` if not reached) and the 6- and 12-month PFS rates."""
-    med = km_median(cohort.pfs_days, cohort.progressed)[0]
+    """ORR, median PFS (months, the curve joined between scans, ``None`` if not reached), the
+    step median as reported by the cohort summary, and the 6- and 12-month PFS rates."""
+    med = interpolated_median(cohort.pfs_days, cohort.progressed)
+    step = km_median(cohort.pfs_days, cohort.progressed)[0]
     return {
         "orr": float(np.isin(cohort.best_response, ("CR", "PR")).mean()),
         "median_pfs_months": None if not np.isfinite(med) else med / DAYS_PER_MONTH,
+        "median_pfs_scan_months": None if not np.isfinite(step) else step / DAYS_PER_MONTH,
         "pfs_rate_6_months": km_rate(cohort.pfs_days, cohort.progressed, 6 * DAYS_PER_MONTH),
         "pfs_rate_12_months": km_rate(cohort.pfs_days, cohort.progressed, 12 * DAYS_PER_MONTH),
     }
