@@ -5,7 +5,9 @@
 
 Each patient is seeded from ``numpy.random.SeedSequence(seed).spawn(patients)``, so a cohort is
 the same on any number of threads. A virtual patient's total burden, lesion count and drug effect
-are drawn from the preset's spreads (cohorts) or set to its typical patient (single runs).
+are drawn from the preset's spreads (cohorts; the drug effect's spread is calibrated on trials,
+``_calibration.py``) or set to its typical patient (single runs: typical burden and lesions, and
+the reference responding lesion's drug effect ``d' - b`` of the preset's rates).
 """
 
 from __future__ import annotations
