@@ -93,6 +93,11 @@ def default_ctdna() -> CtdnaParams:
                        int(c["min_mutant_molecules"]), c["detection_limit_vaf"])
 
 
+#: The standard normal's 90th percentile.
+_Z90 = 1.2815515655446004
+_DISTRIBUTIONS = ("lognormal", "normal")
+
+
 @dataclass(frozen=True)
 class Preset:
     """A calibrated setting: tumour types, drugs, rates, spreads, default schedule, sources."""
@@ -108,6 +113,7 @@ class Preset:
     effect_median: float
     effect_p10: float
     effect_p90: float
+    effect_distribution: str
     u: float
     half_life_months: dict[str, float]
     burden_range: tuple[float, float]
@@ -116,6 +122,31 @@ class Preset:
     typical_lesions: int
     target_tumor_types: tuple[str, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
+    calibration: dict[str, Any] = field(default_factory=dict)
+
+    def draw_effect(self, z: float) -> float:
+        """A patient's drug effect ``d' - b`` (per day) for a standard normal draw ``z``:
+        log-normal or normal through the preset's median and 10th/90th percentiles."""
+        if self.effect_distribution == "lognormal":
+            sigma = (math.log(self.effect_p90) - math.log(self.effect_p10)) / (2 * _Z90)
+            return self.effect_median * math.exp(sigma * z)
+        return self.effect_median + (self.effect_p90 - self.effect_p10) / (2 * _Z90) * z
+
+
+def _spread(raw: dict[str, Any], where: str) -> str:
+    dist = raw.get("distribution", "lognormal")
+    med, p10, p90 = float(raw["median"]), float(raw["p10"]), float(raw["p90"])
+    if dist not in _DISTRIBUTIONS or not p10 < med < p90:
+        msg = (f"{where}: drug_effect_spread needs distribution in {_DISTRIBUTIONS} and "
+               f"p10 < median < p90; got {dist!r}, {p10}, {med}, {p90}")
+        raise ValueError(msg)
+    if dist == "normal" and abs((med - p10) - (p90 - med)) > 1e-4:
+        msg = f"{where}: a normal drug_effect_spread is symmetric (median - p10 = p90 - median)"
+        raise ValueError(msg)
+    if dist == "lognormal" and p10 <= 0:
+        msg = f"{where}: a log-normal drug_effect_spread needs p10 > 0"
+        raise ValueError(msg)
+    return dist
 
 
 def _preset(raw: dict[str, Any]) -> Preset:
@@ -125,7 +156,8 @@ def _preset(raw: dict[str, Any]) -> Preset:
         drugs=tuple(raw["drugs"]), schedule=raw["schedule"], birth=float(r["birth"]),
         death=float(r["death"]), death_treated=float(r["death_treated"]),
         effect_median=float(spread["median"]), effect_p10=float(spread["p10"]),
-        effect_p90=float(spread["p90"]), u=float(raw["mutation_rate"]["per_target"]),
+        effect_p90=float(spread["p90"]),
+        effect_distribution=_spread(spread, f"evolve/data/presets/{raw['id']}.yaml"), u=float(raw["mutation_rate"]["per_target"]),
         half_life_months={k: float(v) for k, v in (res.get("withdrawal_half_life_months") or {}).items()},
         burden_range=(float(pts["burden"][0]), float(pts["burden"][1])),
         lesion_range=(int(pts["lesions"][0]), int(pts["lesions"][1])),
@@ -134,6 +166,7 @@ def _preset(raw: dict[str, Any]) -> Preset:
         sources={"rates": r["source"], "drug_effect_spread": spread["source"],
                  "mutation_rate": raw["mutation_rate"]["source"], "resistance": res["source"],
                  "patients": pts["source"]},
+        calibration=raw.get("calibration") or {},
     )
 
 

@@ -96,6 +96,9 @@ class EvolvePlan:
         ``d' - b`` of the reference sensitive cells (the preset's by default)."""
         p = self.preset
         x = (p.death_treated - p.death) if drug_effect is None else drug_effect + p.birth - p.death
+        # the drug raises death only (Bozic 2013, b' = b): a patient whose drug effect falls at
+        # or below -(b - d) gets no drug-induced death, i.e. grows at the untreated rate
+        x = max(0.0, x)
         birth = np.full((len(self.regimens), len(self.types)), p.birth)
         # the fitness cost of resistance is paid where the drug is absent: on the drug, resistant
         # cells keep the untreated rates (Bozic 2013); off it, their share of tumour DNA decays

@@ -5,7 +5,9 @@
 
 Each patient is seeded from ``numpy.random.SeedSequence(seed).spawn(patients)``, so a cohort is
 the same on any number of threads. A virtual patient's total burden, lesion count and drug effect
-are drawn from the preset's spreads (cohorts) or set to its typical patient (single runs).
+are drawn from the preset's spreads (cohorts; the drug effect's spread is calibrated on trials,
+``_calibration.py``) or set to its typical patient (single runs: typical burden and lesions, and
+the reference responding lesion's drug effect ``d' - b`` of the preset's rates).
 """
 
 from __future__ import annotations
@@ -147,11 +149,10 @@ def _draw_patient(plan: EvolvePlan, rng, typical: bool, burden, lesions, drug_ef
         lesions = p.typical_lesions if typical else int(rng.integers(p.lesion_range[0],
                                                                     p.lesion_range[1] + 1))
     if drug_effect is None:
-        if typical:
-            drug_effect = p.effect_median
-        else:  # log-normal through the preset's 10th and 90th percentiles
-            sigma = (math.log(p.effect_p90) - math.log(p.effect_p10)) / (2 * 1.2815515655446004)
-            drug_effect = p.effect_median * math.exp(sigma * rng.standard_normal())
+        # the single-run patient is the reference responding lesion (the preset's d' - b);
+        # a cohort draws each patient's effect from the calibrated spread
+        drug_effect = (p.death_treated - p.birth) if typical else p.draw_effect(
+            float(rng.standard_normal()))
     return float(burden), int(lesions), float(drug_effect)
 
 
