@@ -77,7 +77,9 @@ def _print_notes(notes: tuple[str, ...], profiles: list, *, from_files: bool) ->
     for note in [*notes, *(n for p in profiles for n in p.notes)][:20]:
         err_console.print(f"[dim]note:[/] {note}", highlight=False)
     for p in profiles:
-        if not p.molecular_data:
+        # a query stated on the command line keeps molecular_data (its required tests decide), but
+        # one that states nothing is still worth a warning
+        if not p.molecular_data or (not from_files and not p.features and not p.assessed):
             err_console.print(f"[yellow]warning:[/] sample {p.sample_id!r}: "
                               f"{no_molecular_data(from_files)}", highlight=False)
 
