@@ -111,3 +111,13 @@ def test_egfr_tki_populations_are_the_sensitising_mutations(run, alts, therapy, 
     S768I, L861Q), not every activating EGFR mutation: exon 20 insertions and T790M are not."""
     pred = run(alts, "LUAD", therapy, screen="none")
     assert pred.verdict == verdict and pred.basis == "clinical evidence", pred.summary
+
+
+def test_model_alone_gives_no_verdict_outside_its_tumour_contexts(run) -> None:
+    """The network model is wired for colorectal, breast, gastric, lung and melanoma; for a
+    leukaemia or a glioma with no evidence its reading is shown, not a verdict."""
+    pred = run(["TP53 R175H"], "BLLETV6RUNX1", "cetuximab", screen="none")
+    assert pred.verdict == "uncertain" and pred.basis == "model inference"
+    assert "no context for BLLETV6RUNX1" in pred.summary
+    crc = run(["KRAS G12D"], "COADREAD", "cetuximab", screen="none")
+    assert crc.verdict == "resistant"

@@ -12,6 +12,7 @@ from rich.progress import Progress
 
 from herscape.cli import app, err_console
 from herscape.cli._kb import write_atomically
+from herscape.cli._predict import chosen_profiles
 from herscape.errors import UsageError
 
 __all__ = ["evolve_cmd"]
@@ -115,13 +116,7 @@ def evolve_cmd(  # noqa: PLR0913 - the command's contract fixes these options
                   for a in alteration or []]
     result = read_profiles(list(inputs or []), tumor_type=tumor_type, alterations=alteration,
                            markers=marker or [], skip_bad=skip_bad, tree=tree)
-    profiles = list(result.profiles)
-    if sample is not None:
-        profiles = [p for p in profiles if p.sample_id == sample]
-        if not profiles:
-            raise UsageError(f"no sample {sample!r} in the input", field="--sample-id", value=sample)
-    if not profiles:
-        raise UsageError("no profile given: name a file or use --alteration/--marker", field="inputs")
+    profiles = chosen_profiles(result.profiles, sample)
     if len(profiles) > 1:
         ids = ", ".join(p.sample_id for p in profiles[:8])
         raise UsageError(f"the input has {len(profiles)} samples ({ids}); choose one with --sample-id",

@@ -72,6 +72,24 @@ def _sample_alias(sample: str | None, sample_id: str | None) -> str | None:
     return sample
 
 
+def chosen_profiles(profiles, sample_id: str | None) -> list:
+    """The profiles read, or the one ``--sample-id`` names.
+
+    Raises
+    ------
+    UsageError
+        When that sample is not in the input, or nothing was given at all.
+    """
+    profiles = list(profiles)
+    if sample_id is not None:
+        profiles = [p for p in profiles if p.sample_id == sample_id]
+        if not profiles:
+            raise UsageError(f"no sample {sample_id!r} in the input", field="--sample-id", value=sample_id)
+    if not profiles:
+        raise UsageError("no profile given: name a file or use --alteration/--marker", field="inputs")
+    return profiles
+
+
 def _print_notes(notes: tuple[str, ...], profiles: list, *, from_files: bool) -> None:
     """Informational notes on stderr (they never stop a prediction)."""
     for note in [*notes, *(n for p in profiles for n in p.notes)][:20]:
@@ -150,13 +168,7 @@ def predict_cmd(  # noqa: PLR0913 - the command's contract fixes these options
                            markers=marker or [], prior_therapies=prior_therapy or [],
                            sample_id=sample_id if statements else None, skip_bad=skip_bad,
                            tree=tree, assay=assay, tested=tested or ())
-    profiles = list(result.profiles)
-    if sample_id is not None:
-        profiles = [p for p in profiles if p.sample_id == sample_id]
-        if not profiles:
-            raise UsageError(f"no sample {sample_id!r} in the input", field="--sample-id", value=sample_id)
-    if not profiles:
-        raise UsageError("no profile given: name a file or use --alteration/--marker", field="inputs")
+    profiles = chosen_profiles(result.profiles, sample_id)
     bad = [u for p in profiles for u in p.unrecognized]
     if bad and not skip_bad:
         listing = "; ".join(f"{u.input!r}: {u.reason}" for u in bad[:10])

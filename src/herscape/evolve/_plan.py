@@ -195,16 +195,10 @@ def build_plan(profile: Profile, *, schedule: str | None = None, preset_id: str 
 
     engine = engine or Engine.default()
     kb = engine.kb
-    if not profile.tumor_type:
-        msg = "a tumour type is needed (--tumor-type CODE, an OncoTree code such as COADREAD)"
-        raise UsageError(msg, field="tumor_type")
-    problem = engine.tree.problem(profile.tumor_type)
-    if problem:
-        raise UsageError(problem, field="tumor_type", value=profile.tumor_type)
+    lineage = engine.lineage(profile)
     if purity is not None and not 0.0 < purity <= 1.0:
         msg = f"purity must be in (0, 1]; got {purity!r}"
         raise UsageError(msg, field="purity", value=purity)
-    lineage = engine.tree.lineage(profile.tumor_type)
     if preset_id is None and schedule is None:
         msg = "give a schedule (--schedule) or a preset (--preset) to take its schedule from"
         raise UsageError(msg, field="schedule")

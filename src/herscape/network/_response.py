@@ -119,6 +119,12 @@ def _context(erbb: ErbbModel, lineage: tuple[str, ...]) -> tuple[str | None, dic
     return None, {}
 
 
+def model_context(erbb: ErbbModel, lineage: tuple[str, ...]) -> str | None:
+    """The model context (colorectal, breast, melanoma, stomach, lung) of a tumour lineage, or
+    None when the model holds none for it."""
+    return _context(erbb, lineage)[0]
+
+
 def select_reference(erbb: ErbbModel, drug_nodes: Iterable[str],
                      context: str | None = None) -> Reference:
     """The reference for a regimen: among those whose nodes the regimen switches on, one of the

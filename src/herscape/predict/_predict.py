@@ -47,6 +47,7 @@ from herscape.network._response import (
     Response,
     active_path,
     influence_edges,
+    model_context,
     model_response,
 )
 from herscape.predict._action import removes_action
@@ -82,6 +83,7 @@ from herscape.predict._verdict import (
     Verdict,
     decide,
     no_molecular_data,
+    outside_model,
     withhold,
 )
 from herscape.profile import OncoTree, Profile, oncotree
@@ -120,6 +122,22 @@ class Engine:
     def default(cls) -> Engine:
         """The shipped knowledge and model (built once per process)."""
         return _default_engine()
+
+    def lineage(self, profile: Profile) -> tuple[str, ...]:
+        """The profile's OncoTree lineage (its code first, then its ancestors).
+
+        Raises
+        ------
+        UsageError
+            When the profile has no tumour type or an unknown one.
+        """
+        if not profile.tumor_type:
+            msg = "a tumour type is needed (--tumor-type CODE, an OncoTree code such as COADREAD)"
+            raise UsageError(msg, field="tumor_type")
+        problem = self.tree.problem(profile.tumor_type)
+        if problem:
+            raise UsageError(problem, field="tumor_type", value=profile.tumor_type)
+        return self.tree.lineage(profile.tumor_type)
 
     def drug_nodes(self, drug_id: str) -> tuple[str, ...]:
         return _drug_action(self, drug_id).nodes
@@ -166,16 +184,6 @@ def _addons(engine: Engine) -> list[tuple[str, str]]:
         if nodes[0] not in best or key < best[nodes[0]][0]:
             best[nodes[0]] = (key, drug.id)
     return sorted((drug_id, node) for node, (_, drug_id) in best.items())
-
-
-def _lineage(engine: Engine, profile: Profile) -> tuple[str, ...]:
-    if not profile.tumor_type:
-        msg = "a tumour type is needed (--tumor-type CODE, an OncoTree code such as COADREAD)"
-        raise UsageError(msg, field="tumor_type")
-    problem = engine.tree.problem(profile.tumor_type)
-    if problem:
-        raise UsageError(problem, field="tumor_type", value=profile.tumor_type)
-    return engine.tree.lineage(profile.tumor_type)
 
 
 def _feature_genes(kb: KnowledgeBase, features) -> set[str]:
@@ -564,7 +572,8 @@ def _verdict_line(v: Verdict, names: str, missing=()) -> str:
         actions = "; ".join(m.action for m in missing if m.need == "required")
         return f"Uncertain for {names}: required tests missing — {actions}"
     if v.basis == "model inference":
-        return f"{word.capitalize()} to {names}: {MODEL_ONLY}"
+        to = "for" if v.verdict == "uncertain" else "to"
+        return f"{word.capitalize()} {to} {names}: {MODEL_ONLY}"
     line = f"{word.capitalize()} to {names} ({v.basis})"
     if v.verdict == "reduced_sensitivity" and v.markers:
         line += f": benefit expected, reduced by {', '.join(v.markers)}"
@@ -690,7 +699,7 @@ def simulate_profile(profile: Profile, therapy: str, *, engine: Engine | None = 
     """
     engine = engine or Engine.default()
     planned = engine.kb.regimen(therapy)
-    lineage = _lineage(engine, profile)
+    lineage = engine.lineage(profile)
     pert, _, unmodelled, resp = _model_part(engine, profile, planned, lineage, samples=samples, seed=seed)
     if resp is None:
         msg = (f"no drug of {therapy!r} acts on the ERBB model ({', '.join(unmodelled)}); "
@@ -730,7 +739,7 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
     engine = engine or Engine.default()
     kb = engine.kb
     planned = kb.regimen(therapy)
-    lineage = _lineage(engine, profile)
+    lineage = engine.lineage(profile)
     prior_drugs: set[str] = set()
     for prior in profile.prior_therapies:
         if prior.outcome in _PROGRESSED:
@@ -748,6 +757,9 @@ def predict(profile: Profile, therapy: str, *, engine: Engine | None = None, scr
                                    samples=samples, seed=seed)
         if unaddressed:
             verdict = decide(evidence, resp.verdict, unaddressed)
+    if (verdict.basis == "model inference" and verdict.verdict != "uncertain" and profile.tumor_type
+            and model_context(engine.erbb, lineage) is None):
+        verdict = outside_model(verdict, profile.tumor_type)
     missing = missing_tests(kb, profile, planned.drugs, lineage,
                             lambda text: engine.evaluator.holds(parse_pattern(text), profile))
     deciding = min((e.level for e in evidence if e.record_id in verdict.counted), default=None)

@@ -47,7 +47,7 @@ from herscape.predict._regions import INFERRED
 from herscape.predict._types import EvidenceItem
 
 __all__ = ["LEVEL_CONFIDENCE", "MODEL_ONLY", "NO_MOLECULAR_DATA", "VERDICTS", "Verdict", "decide",
-           "no_molecular_data", "withhold"]
+           "no_molecular_data", "outside_model", "withhold"]
 
 _RANK = {"A": 0, "B": 1, "C": 2, "D": 3, "E": 4}
 #: The verdict scale.
@@ -395,3 +395,12 @@ def no_molecular_data(v: Verdict) -> Verdict:
     biomarker state or an unselected trial the board would still test for)."""
     return Verdict("uncertain", 0.2, "required tests missing", frozenset(),
                    f"{NO_MOLECULAR_DATA} (named in a clinical file only)", model_note=v.model_note)
+
+
+def outside_model(v: Verdict, tumor_type: str) -> Verdict:
+    """A model-only reading for a tumour type the network model has no context for (leukaemia,
+    glioma...): the model's wiring is that of the carcinomas it was built from, so its reading is
+    shown, not used."""
+    return replace(v, verdict="uncertain", confidence=0.2, counted=frozenset(),
+                   note=(f"no recorded evidence applies, and the network model has no context for "
+                         f"{tumor_type}: its reading ({v.verdict.replace('_', ' ')}) is not a verdict"))
